@@ -1,0 +1,70 @@
+// Build: bundle the search command (node 8.17-compatible, one file), bundle the CLI, render the
+// detection content into the staged app, and pack a reproducible tarball.
+//   node build.mjs            everything
+//   node build.mjs --bundle   only app/bin/ekspodscan.js and the CLI (fast, for development)
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+
+export const COMMAND_BUNDLE = path.join(root, "app", "bin", "ekspodscan.js");
+export const CLI_BUNDLE = path.join(root, "dist", "cli", "eks-pod-scan.js");
+
+/** The search command: one minified CommonJS file with no runtime dependencies, for node >= 8.17. */
+export async function bundleCommand() {
+  await build({
+    entryPoints: [path.join(root, "src", "command", "main.ts")],
+    outfile: COMMAND_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node8.17",
+    minify: true,
+    legalComments: "inline",
+    banner: {
+      js:
+        "#!/usr/bin/env node\n" +
+        `/*! ekspodscan ${pkg.version} | eks_pod_scan Splunk app | ${pkg.license} | ` +
+        "custom search command over Splunk's chunked protocol (SCP v2) */",
+    },
+    logLevel: "warning",
+  });
+}
+
+/** The operator CLI (hunt, deploy, search, tune): runs on current node, loads its npm deps at run time. */
+export async function bundleCli() {
+  await build({
+    entryPoints: [path.join(root, "src", "cli", "main.ts")],
+    outfile: CLI_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    packages: "external",
+    banner: { js: "#!/usr/bin/env node" },
+    // splunk-sdk uses arguments.callee, so the CLI bundle must not be strict as a whole.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
+    logLevel: "warning",
+  });
+}
+
+async function main() {
+  const onlyBundles = process.argv.includes("--bundle");
+  await Promise.all([bundleCommand(), bundleCli()]);
+  if (onlyBundles) return;
+  const { stageApp } = await import("./tools/stage-app.mjs");
+  const { packApp } = await import("./tools/pack-app.mjs");
+  const staged = await stageApp({ root, commandBundle: COMMAND_BUNDLE });
+  const tarball = await packApp({ root, stagedDir: staged });
+  process.stderr.write(`built ${path.relative(root, tarball)}\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    process.stderr.write(`build failed: ${err && err.stack ? err.stack : err}\n`);
+    process.exit(1);
+  });
+}
