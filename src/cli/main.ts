@@ -6,7 +6,7 @@
  *   tune    set the filter macro from intent (allow-lists, minimum count), offline or over REST
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 some input rejected (hunt).
  */
-import { EXIT } from "./exit";
+import { CliError, EXIT } from "./exit";
 
 type Subcommand = (argv: string[]) => Promise<number>;
 
@@ -48,6 +48,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`eks-pod-scan: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = EXIT.failure;
+    process.exitCode = err instanceof CliError ? err.exitCode : EXIT.failure;
   },
 );
