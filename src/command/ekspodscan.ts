@@ -1,0 +1,112 @@
+/**
+ * ekspodscan: the detection as a Splunk search command.
+ *   mode=stats (default)  reporting; splunkd runs `ekspodscan phase=map` as a distributable streaming
+ *                         pre-op that emits partial aggregates per chunk, and this reduce phase merges
+ *                         them, emitting the result once, on the chunk marked finished.
+ *   mode=annotate         streaming; every event comes back with pod_scan (and enrich fields).
+ *   mode=filter           streaming; only matching events come back, annotated.
+ */
+import { matcherFor } from "../detection/match";
+import { ENRICH_COLUMNS, PARTIAL_COLUMNS, PodScanStats, SEED_COLUMNS } from "../detection/stats";
+import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
+import { decodeCsv, encodeCsv } from "../scp/csv";
+import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
+import { CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
+import { Table } from "../scp/types";
+import { EVENT_FIELDS, eventReader } from "./events";
+import { Options, mapPhaseArgs, parseOptions } from "./options";
+
+export const COMMAND_NAME = "ekspodscan";
+
+export class EksPodScanCommand implements CommandHandler {
+  private options: Options | null = null;
+  private stats = new PodScanStats();
+
+  getinfo(request: GetInfoRequest): { info: CommandInfo } {
+    const options = parseOptions(request.searchInfo.args);
+    this.options = options;
+    if (options.mode !== "stats") return { info: { type: "streaming" } };
+    if (options.phase === "map") {
+      // No required_fields here: with them splunkd adds _chunked_idx and may merge our output back
+      // into its events, which is wrong for rows that are aggregates.
+      return { info: { type: "streaming" } };
+    }
+    return {
+      info: {
+        type: "reporting",
+        // Back-propagated to the search so only these fields are extracted; the partial columns
+        // are listed too so that nothing the map phase emits is pruned before it reaches us.
+        required_fields: union(EVENT_FIELDS, PARTIAL_COLUMNS),
+        streaming_preop: `${COMMAND_NAME} ${mapPhaseArgs(options)}`,
+      },
+    };
+  }
+
+  execute(request: ExecuteRequest): ExecuteReply {
+    const options = this.options as Options;
+    const table = decodeCsv(request.body.toString("utf8"));
+    if (options.mode === "annotate" || options.mode === "filter") {
+      return { body: encodeCsv(annotate(table, options)) };
+    }
+    if (options.phase === "map") {
+      const partial = new PodScanStats();
+      addEvents(partial, table, options);
+      return partial.groupCount === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows: partial.partialRows() }) };
+    }
+    if (isPartialTable(table)) addPartials(this.stats, table);
+    else addEvents(this.stats, table, options); // splunkd ran no pre-op: aggregate the events here
+    if (!request.finished) return {};
+    const rows = this.stats.resultRows(options.enrich);
+    if (rows.length === 0) return {};
+    const columns = options.enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
+    return { body: encodeCsv({ fields: columns, rows }) };
+  }
+}
+
+function addEvents(stats: PodScanStats, table: Table, options: Options): void {
+  const read = eventReader(table.fields);
+  const matches = matcherFor(options.match);
+  for (const row of table.rows) {
+    const event = read(row);
+    if (matches(event)) stats.addEvent(event);
+  }
+}
+
+function addPartials(stats: PodScanStats, table: Table): void {
+  const { fields } = table;
+  for (const row of table.rows) {
+    const record: { [column: string]: string | string[] } = {};
+    for (let i = 0; i < fields.length; i++) record[fields[i]] = row[i];
+    stats.addPartial(record);
+  }
+}
+
+/** Map-phase output carries every partial column; raw events carry none of the aggregate ones. */
+function isPartialTable(table: Table): boolean {
+  return table.fields.length > 0 && PARTIAL_COLUMNS.every((column) => table.fields.indexOf(column) >= 0);
+}
+
+function annotate(table: Table, options: Options): Table {
+  const added = options.enrich ? ANNOTATE_COLUMNS.concat(ENRICH_COLUMNS) : ANNOTATE_COLUMNS.slice();
+  const fields = table.fields.slice();
+  const slots = added.map((name) => {
+    const existing = fields.indexOf(name);
+    return existing >= 0 ? existing : fields.push(name) - 1;
+  });
+  const read = eventReader(table.fields);
+  const matches = matcherFor(options.match);
+  const rows = [];
+  for (const row of table.rows) {
+    const event = read(row);
+    const matched = matches(event);
+    if (!matched && options.mode === "filter") continue;
+    const values = annotateEvent(event, matched, options.enrich);
+    for (let i = 0; i < slots.length; i++) row[slots[i]] = values[i];
+    rows.push(row);
+  }
+  return { fields, rows };
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return a.concat(b.filter((name) => a.indexOf(name) < 0));
+}
