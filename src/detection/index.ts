@@ -1,0 +1,12 @@
+// The detection layer's public API: pure functions over AuditEvent, no I/O.
+export type { AuditEvent, FieldValue } from "./event";
+export { SPLUNK_FIELD } from "./event";
+export type { MatchMode } from "./match";
+export { matchesExact, matchesBroad, matcherFor } from "./match";
+export type { PartialRecord } from "./stats";
+export { SEED_COLUMNS, ENRICH_COLUMNS, PARTIAL_COLUMNS, PodScanStats } from "./stats";
+export { ANNOTATE_COLUMNS, annotateEvent } from "./annotate";
+export type { EnrichInput } from "./enrich";
+export { enrichCells, clusterFromSource, scannerOf, wasAllowed, RISK_SCORE_ALLOWED, RISK_SCORE_DENIED } from "./enrich";
+export type { PodListScope } from "./uri";
+export { podListScope } from "./uri";

@@ -1,0 +1,198 @@
+import type { AuditEvent, FieldValue } from "./event";
+import { ENRICH_COLUMNS, enrichCells } from "./enrich";
+import { compareGroups, StatsGroup, timeNumber } from "./group";
+import { addValues, cellOf, valuesOf } from "./values";
+
+export { ENRICH_COLUMNS };
+
+/** The columns of the seed's stats, in its order (by-fields, count, times, values()). */
+export const SEED_COLUMNS: readonly string[] = [
+  "src_ip",
+  "cluster_name",
+  "user.username",
+  "user.groups{}",
+  "count",
+  "firstTime",
+  "lastTime",
+  "values(responseStatus.reason)",
+  "values(responseStatus.code)",
+  "values(userAgent)",
+  "values(verb)",
+  "values(requestURI)",
+];
+
+const DECISIONS = "values(annotations.authorization.k8s.io/decision)";
+
+/**
+ * What the map phase emits per group: the seed's columns (mergeable as they are: count sums,
+ * firstTime/lastTime keep min/max, values() unite) plus the authorizer decisions enrich needs.
+ */
+export const PARTIAL_COLUMNS: readonly string[] = SEED_COLUMNS.concat([DECISIONS]);
+
+export type PartialRecord = { [column: string]: FieldValue };
+
+/**
+ * The seed's `rename source as cluster_name sourceIPs{} as src_ip | stats count min(_time) as
+ * firstTime max(_time) as lastTime values(...) by src_ip cluster_name user.username user.groups{}`.
+ * An event counts once in each distinct combination of its by-field values and is dropped when any
+ * by-field is missing. Partials from any split of the events merge to the same result.
+ */
+export class PodScanStats {
+  private readonly groups = new Map<string, StatsGroup>();
+
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  /** An event that already matched. */
+  addEvent(ev: AuditEvent): void {
+    const ip = ev.sourceIPs;
+    const source = ev.source;
+    const user = ev.username;
+    const group = ev.groups;
+    const time = ev.time;
+    if (
+      typeof ip === "string" &&
+      typeof source === "string" &&
+      typeof user === "string" &&
+      typeof group === "string" &&
+      typeof time === "string"
+    ) {
+      if (ip === "" || source === "" || user === "" || group === "") return;
+      this.groupFor(ip, source, user, group).addEvent(ev, time, timeNumber(time));
+      return;
+    }
+    this.addExpanded(ev);
+  }
+
+  /** Multivalue by-fields (or _time): every distinct combination, each once. */
+  private addExpanded(ev: AuditEvent): void {
+    const ips = distinct(ev.sourceIPs);
+    const sources = distinct(ev.source);
+    const users = distinct(ev.username);
+    const groups = distinct(ev.groups);
+    const times = valuesOf(ev.time);
+    for (const ip of ips) {
+      for (const source of sources) {
+        for (const user of users) {
+          for (const group of groups) {
+            const g = this.groupFor(ip, source, user, group);
+            g.addEvent(ev, "", NaN);
+            for (const time of times) offerTime(g, time, time);
+          }
+        }
+      }
+    }
+  }
+
+  /** A row the map phase emitted, after the CSV round trip (all strings, one value = plain string). */
+  addPartial(row: PartialRecord): void {
+    const g = this.groupFor(byField(row, "src_ip"), byField(row, "cluster_name"), byField(row, "user.username"), byField(row, "user.groups{}"));
+    const count = row["count"];
+    if (typeof count !== "string" || !/^[0-9]+$/.test(count)) {
+      throw new Error("ekspodscan: partial row has no valid count: " + JSON.stringify(count));
+    }
+    g.count += parseInt(count, 10);
+    offerTime(g, cell(row, "firstTime"), cell(row, "lastTime"));
+    addValues(g.reasons, cell(row, "values(responseStatus.reason)"));
+    addValues(g.codes, cell(row, "values(responseStatus.code)"));
+    addValues(g.userAgents, cell(row, "values(userAgent)"));
+    addValues(g.verbs, cell(row, "values(verb)"));
+    addValues(g.uris, cell(row, "values(requestURI)"));
+    addValues(g.decisions, cell(row, DECISIONS));
+  }
+
+  /** One row per group, cells in PARTIAL_COLUMNS order (group order is not meaningful). */
+  partialRows(): FieldValue[][] {
+    const rows: FieldValue[][] = [];
+    this.groups.forEach((g) => {
+      const row = seedCells(g);
+      row.push(cellOf(g.decisions));
+      rows.push(row);
+    });
+    return rows;
+  }
+
+  /** The seed's rows sorted by the by-fields, plus ENRICH_COLUMNS when enrich. */
+  resultRows(enrich: boolean): FieldValue[][] {
+    const sorted = Array.from(this.groups.values()).sort(compareGroups);
+    return sorted.map((g) => {
+      const row = seedCells(g);
+      if (enrich) {
+        const extra = enrichCells(
+          {
+            sources: [g.clusterName],
+            codes: Array.from(g.codes),
+            decisions: Array.from(g.decisions),
+            uris: Array.from(g.uris),
+            userAgents: Array.from(g.userAgents),
+          },
+          true,
+        );
+        for (const c of extra) row.push(c);
+      }
+      return row;
+    });
+  }
+
+  private groupFor(ip: string, source: string, user: string, group: string): StatsGroup {
+    // Length prefixes make the key unambiguous whatever characters the values contain.
+    const key = ip.length + ":" + ip + source.length + ":" + source + user.length + ":" + user + group;
+    let g = this.groups.get(key);
+    if (g === undefined) {
+      g = new StatsGroup(ip, source, user, group);
+      this.groups.set(key, g);
+    }
+    return g;
+  }
+}
+
+function seedCells(g: StatsGroup): FieldValue[] {
+  return [
+    g.srcIp,
+    g.clusterName,
+    g.username,
+    g.userGroup,
+    String(g.count),
+    g.firstTime,
+    g.lastTime,
+    cellOf(g.reasons),
+    cellOf(g.codes),
+    cellOf(g.userAgents),
+    cellOf(g.verbs),
+    cellOf(g.uris),
+  ];
+}
+
+/** Present values of a by-field, each once. */
+function distinct(field: FieldValue): string[] {
+  const values = valuesOf(field);
+  if (values.length < 2) return values;
+  const out: string[] = [];
+  for (const v of values) if (out.indexOf(v) < 0) out.push(v);
+  return out;
+}
+
+function offerTime(g: StatsGroup, first: FieldValue, last: FieldValue): void {
+  for (const time of valuesOf(first)) {
+    const num = timeNumber(time);
+    if (num === num) g.offerFirst(time, num);
+  }
+  for (const time of valuesOf(last)) {
+    const num = timeNumber(time);
+    if (num === num) g.offerLast(time, num);
+  }
+}
+
+function cell(row: PartialRecord, column: string): FieldValue {
+  const value = row[column];
+  return value === undefined ? "" : value;
+}
+
+function byField(row: PartialRecord, column: string): string {
+  const value = row[column];
+  if (typeof value !== "string" || value === "") {
+    throw new Error("ekspodscan: partial row has no single value for " + column + ": " + JSON.stringify(value));
+  }
+  return value;
+}
