@@ -35,3 +35,21 @@ export const SPLUNK_FIELD: { readonly [K in keyof AuditEvent]: string } = {
   userAgent: "userAgent",
   decision: "annotations.authorization.k8s.io/decision",
 };
+
+/** An AuditEvent with the given fields and every other field absent (""). */
+export function auditEvent(fields: Partial<AuditEvent>): AuditEvent {
+  return {
+    time: fields.time ?? "",
+    username: fields.username ?? "",
+    groups: fields.groups ?? "",
+    verb: fields.verb ?? "",
+    resource: fields.resource ?? "",
+    requestURI: fields.requestURI ?? "",
+    source: fields.source ?? "",
+    sourceIPs: fields.sourceIPs ?? "",
+    reason: fields.reason ?? "",
+    code: fields.code ?? "",
+    userAgent: fields.userAgent ?? "",
+    decision: fields.decision ?? "",
+  };
+}

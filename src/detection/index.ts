@@ -1,6 +1,6 @@
 // The detection layer's public API: pure functions over AuditEvent, no I/O.
 export type { AuditEvent, FieldValue } from "./event";
-export { SPLUNK_FIELD } from "./event";
+export { SPLUNK_FIELD, auditEvent } from "./event";
 export type { MatchMode } from "./match";
 export { matchesExact, matchesBroad, matcherFor } from "./match";
 export type { PartialRecord } from "./stats";

@@ -87,11 +87,15 @@ export class PodScanStats {
 
   /** A row the map phase emitted, after the CSV round trip (all strings, one value = plain string). */
   addPartial(row: PartialRecord): void {
-    const g = this.groupFor(byField(row, "src_ip"), byField(row, "cluster_name"), byField(row, "user.username"), byField(row, "user.groups{}"));
+    const ip = byField(row, "src_ip");
+    const source = byField(row, "cluster_name");
+    const user = byField(row, "user.username");
+    const group = byField(row, "user.groups{}");
     const count = row["count"];
     if (typeof count !== "string" || !/^[0-9]+$/.test(count)) {
       throw new Error("ekspodscan: partial row has no valid count: " + JSON.stringify(count));
     }
+    const g = this.groupFor(ip, source, user, group);
     g.count += parseInt(count, 10);
     offerTime(g, cell(row, "firstTime"), cell(row, "lastTime"));
     addValues(g.reasons, cell(row, "values(responseStatus.reason)"));
