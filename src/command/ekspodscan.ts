@@ -10,10 +10,11 @@ import { matcherFor } from "../detection/match";
 import { ENRICH_COLUMNS, PARTIAL_COLUMNS, PodScanStats, SEED_COLUMNS } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsv } from "../scp/csv";
+import { CsvCursor } from "../scp/csv-cursor";
 import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
 import { CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
 import { Table } from "../scp/types";
-import { EVENT_FIELDS, eventReader } from "./events";
+import { EVENT_FIELDS, eventReader, rowEventReader } from "./events";
 import { Options, mapPhaseArgs, parseOptions } from "./options";
 
 export const COMMAND_NAME = "ekspodscan";
@@ -21,10 +22,12 @@ export const COMMAND_NAME = "ekspodscan";
 export class EksPodScanCommand implements CommandHandler {
   private options: Options | null = null;
   private stats = new PodScanStats();
+  private maxGroups = 50000;
 
   getinfo(request: GetInfoRequest): { info: CommandInfo } {
     const options = parseOptions(request.searchInfo.args);
     this.options = options;
+    this.maxGroups = request.searchInfo.maxResultRows;
     if (options.mode !== "stats") return { info: { type: "streaming" } };
     if (options.phase === "map") {
       // No required_fields here: with them splunkd adds _chunked_idx and may merge our output back
@@ -44,17 +47,22 @@ export class EksPodScanCommand implements CommandHandler {
 
   execute(request: ExecuteRequest): ExecuteReply {
     const options = this.options as Options;
-    const table = decodeCsv(request.body.toString("utf8"));
+    const text = request.body.toString("utf8");
     if (options.mode === "annotate" || options.mode === "filter") {
-      return { body: encodeCsv(annotate(table, options)) };
+      return { body: encodeCsv(annotate(decodeCsv(text), options)) };
     }
     if (options.phase === "map") {
-      const partial = new PodScanStats();
-      addEvents(partial, table, options);
-      return partial.groupCount === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows: partial.partialRows() }) };
+      addEvents(this.stats, new CsvCursor(text), options);
+      // Partials are held across chunks (fewer rows for the reduce phase) and flushed at the end,
+      // or early once they reach maxresultrows groups, so memory follows groups, never events.
+      if (!request.finished && this.stats.groupCount < this.maxGroups) return {};
+      const rows = this.stats.partialRows();
+      this.stats = new PodScanStats();
+      return rows.length === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows }) };
     }
-    if (isPartialTable(table)) addPartials(this.stats, table);
-    else addEvents(this.stats, table, options); // splunkd ran no pre-op: aggregate the events here
+    const cursor = new CsvCursor(text);
+    if (isPartialHeader(cursor.header)) addPartials(this.stats, decodeCsv(text));
+    else addEvents(this.stats, cursor, options); // splunkd ran no pre-op: aggregate the events here
     if (!request.finished) return {};
     const rows = this.stats.resultRows(options.enrich);
     if (rows.length === 0) return {};
@@ -63,11 +71,12 @@ export class EksPodScanCommand implements CommandHandler {
   }
 }
 
-function addEvents(stats: PodScanStats, table: Table, options: Options): void {
-  const read = eventReader(table.fields);
+/** The hot path: only the detection's columns are read, and only matching events aggregated. */
+function addEvents(stats: PodScanStats, cursor: CsvCursor, options: Options): void {
+  const read = eventReader(cursor);
   const matches = matcherFor(options.match);
-  for (const row of table.rows) {
-    const event = read(row);
+  while (cursor.next()) {
+    const event = read();
     if (matches(event)) stats.addEvent(event);
   }
 }
@@ -82,8 +91,8 @@ function addPartials(stats: PodScanStats, table: Table): void {
 }
 
 /** Map-phase output carries every partial column; raw events carry none of the aggregate ones. */
-function isPartialTable(table: Table): boolean {
-  return table.fields.length > 0 && PARTIAL_COLUMNS.every((column) => table.fields.indexOf(column) >= 0);
+function isPartialHeader(header: string[]): boolean {
+  return header.length > 0 && PARTIAL_COLUMNS.every((column) => header.indexOf(column) >= 0);
 }
 
 function annotate(table: Table, options: Options): Table {
@@ -93,11 +102,11 @@ function annotate(table: Table, options: Options): Table {
     const existing = fields.indexOf(name);
     return existing >= 0 ? existing : fields.push(name) - 1;
   });
-  const read = eventReader(table.fields);
+  const cursorless = rowEventReader(table.fields);
   const matches = matcherFor(options.match);
   const rows = [];
   for (const row of table.rows) {
-    const event = read(row);
+    const event = cursorless(row);
     const matched = matches(event);
     if (!matched && options.mode === "filter") continue;
     const values = annotateEvent(event, matched, options.enrich);

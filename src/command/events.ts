@@ -1,19 +1,20 @@
 /**
- * Reads AuditEvents out of decoded rows. Column positions are resolved once per chunk (splunkd
- * may send different fields in different chunks), then each row becomes one fixed-shape object.
+ * Reads AuditEvents out of CSV rows. Column positions are resolved once per chunk (splunkd may send
+ * different fields in different chunks); each row then becomes one fixed-shape object holding only
+ * the fields the detection reads.
  */
-import { AuditEvent, FieldValue, SPLUNK_FIELD } from "../detection/event";
+import { AuditEvent, SPLUNK_FIELD, auditEvent } from "../detection/event";
 import { Cell } from "../scp/types";
+import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
 
 export type EventKey = keyof AuditEvent;
 export const EVENT_KEYS = Object.keys(SPLUNK_FIELD) as EventKey[];
-/** The Splunk fields the detection reads, in a stable order (our required_fields). */
+/** The Splunk fields the detection reads, in a stable order. */
 export const EVENT_FIELDS: string[] = EVENT_KEYS.map((key) => SPLUNK_FIELD[key]);
 
-export type EventReader = (row: Cell[]) => AuditEvent;
-
-export function eventReader(fields: string[]): EventReader {
-  const at = (key: EventKey) => fields.indexOf(SPLUNK_FIELD[key]);
+/** Returns a reader of the cursor's current row. */
+export function eventReader(cursor: CsvCursor): () => AuditEvent {
+  const at = (key: EventKey): FieldColumns => fieldColumns(cursor.header, SPLUNK_FIELD[key]);
   const time = at("time");
   const username = at("username");
   const groups = at("groups");
@@ -26,22 +27,28 @@ export function eventReader(fields: string[]): EventReader {
   const code = at("code");
   const userAgent = at("userAgent");
   const decision = at("decision");
-  return (row) => ({
-    time: cell(row, time),
-    username: cell(row, username),
-    groups: cell(row, groups),
-    verb: cell(row, verb),
-    resource: cell(row, resource),
-    requestURI: cell(row, requestURI),
-    source: cell(row, source),
-    sourceIPs: cell(row, sourceIPs),
-    reason: cell(row, reason),
-    code: cell(row, code),
-    userAgent: cell(row, userAgent),
-    decision: cell(row, decision),
+  return () => ({
+    time: readCell(cursor, time),
+    username: readCell(cursor, username),
+    groups: readCell(cursor, groups),
+    verb: readCell(cursor, verb),
+    resource: readCell(cursor, resource),
+    requestURI: readCell(cursor, requestURI),
+    source: readCell(cursor, source),
+    sourceIPs: readCell(cursor, sourceIPs),
+    reason: readCell(cursor, reason),
+    code: readCell(cursor, code),
+    userAgent: readCell(cursor, userAgent),
+    decision: readCell(cursor, decision),
   });
 }
 
-function cell(row: Cell[], index: number): FieldValue {
-  return index < 0 ? "" : row[index];
+/** Returns a reader of decoded rows with the given fields (for modes that return whole events). */
+export function rowEventReader(fields: string[]): (row: Cell[]) => AuditEvent {
+  const columns = EVENT_KEYS.map((key) => fields.indexOf(SPLUNK_FIELD[key]));
+  return (row) => {
+    const present: Partial<AuditEvent> = {};
+    for (let i = 0; i < EVENT_KEYS.length; i++) if (columns[i] >= 0) present[EVENT_KEYS[i]] = row[columns[i]];
+    return auditEvent(present);
+  };
 }
