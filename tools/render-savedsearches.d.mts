@@ -1,0 +1,6 @@
+import type { Detection, Rba, Variant } from "./content.mjs";
+export const STANZA_LABEL: string;
+export function stanzaName(detection: Detection, variant?: Variant): string;
+export function savedSearchNames(detection: Detection): string[];
+export function riskJson(rba: Rba): string;
+export function renderSavedSearches(content: { detections: Detection[]; version: string }): string;
