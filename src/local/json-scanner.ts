@@ -1,0 +1,205 @@
+/**
+ * Splits a byte stream of JSON into values without parsing it: one top-level value at a time
+ * (JSON lines, or objects concatenated with no separator as Firehose writes them), or, for a
+ * top-level object with an "events" array (`aws logs filter-log-events` output), each element of that
+ * array, so a multi-GB export never has to be held whole. Only the value being scanned is buffered.
+ *
+ * A file whose first line is a lone "{" or "[" is a pretty-printed document and values may span lines.
+ * Any other file is line oriented: a value still open at the end of its line is reported as broken and
+ * scanning resumes on the next line, so one truncated line costs one line, not the rest of the file.
+ */
+export type Scanned =
+  | { kind: "value"; text: string; line: number } // a complete top-level value
+  | { kind: "item"; text: string; line: number } // an element of a top-level object's "events" array
+  | { kind: "error"; line: number; message: string };
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const STREAMED_KEY = "events";
+/** An audit event is a few KB; a value this big is not one, and holding it would defeat streaming. */
+const MAX_VALUE_BYTES = 64 << 20;
+
+/** Bytes that end a run of plain string content, and bytes that matter between strings. */
+const STRING_STOP = byteSet([QUOTE, BACKSLASH, LF]);
+const STRUCTURE_STOP = byteSet([QUOTE, LF, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]);
+
+function byteSet(bytes: number[]): Uint8Array {
+  const set = new Uint8Array(256);
+  for (const b of bytes) set[b] = 1;
+  return set;
+}
+
+function isSpace(b: number): boolean {
+  // JSON whitespace, plus the record separator of JSON text sequences (RFC 7464).
+  return b === 0x20 || b === 0x09 || b === LF || b === CR || b === 0x1e;
+}
+
+export class JsonScanner {
+  private pending: Buffer = Buffer.alloc(0);
+  private line = 1;
+  private lineOriented: boolean | undefined; // undecided until the first line ends
+  private firstLineStart = ""; // the first two non-blank characters of line 1
+  private head: Buffer | null = Buffer.alloc(0); // the first bytes, until a byte order mark is ruled out
+
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private skippingLine = false; // rest of a line that is not JSON
+  private valueStart = -1; // index in `pending` of the current top-level value, -1 if none or discarded
+  private valueLine = 0;
+  private topIsObject = false;
+  private keyStart = -1; // the last string at depth 1 (a key, when followed by a value)
+  private lastDepth1String = "";
+  private streaming = false; // inside the top-level "events" array
+  private itemStart = -1;
+  private itemLine = 0;
+
+  push(data: Buffer): Scanned[] {
+    if (this.head) {
+      this.head = Buffer.concat([this.head, data]);
+      if (this.head.length < 3) return [];
+      data = this.stripByteOrderMark();
+    }
+    const out: Scanned[] = [];
+    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
+    let i = this.pending.length;
+    const n = buf.length;
+    for (; i < n; i++) {
+      // Fast paths: most bytes are inside strings or between structural characters.
+      if (this.inString && !this.escaped) {
+        while (i < n && !STRING_STOP[buf[i]]) i++;
+        if (i === n) break;
+      } else if (this.depth > 0 && !this.inString && !this.skippingLine) {
+        while (i < n && !STRUCTURE_STOP[buf[i]]) i++;
+        if (i === n) break;
+      }
+      const b = buf[i];
+      if (this.lineOriented === undefined && this.firstLineStart.length < 2 && !isSpace(b)) {
+        this.firstLineStart += String.fromCharCode(b);
+      }
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (b === BACKSLASH) this.escaped = true;
+        else if (b === QUOTE) {
+          this.inString = false;
+          if (this.depth === 1 && this.keyStart >= 0) {
+            this.lastDepth1String = buf.toString("utf8", this.keyStart + 1, i);
+            this.keyStart = -1;
+          }
+        } else if (b === LF) {
+          this.broken(out, "line break inside a JSON string (truncated line?)");
+          this.newLine();
+        }
+        continue;
+      }
+      if (b === LF) {
+        if (this.skippingLine) this.skippingLine = false;
+        else if (this.depth > 0 && this.lineOriented === true) this.broken(out, "JSON value not closed at the end of its line (truncated line?)");
+        this.newLine();
+        continue;
+      }
+      if (this.skippingLine) continue;
+      if (this.depth === 0) {
+        if (isSpace(b)) continue;
+        if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+          this.depth = 1;
+          this.valueStart = i;
+          this.valueLine = this.line;
+          this.topIsObject = b === OPEN_BRACE;
+          this.lastDepth1String = "";
+        } else {
+          out.push({ kind: "error", line: this.line, message: "not JSON (a line must hold a JSON object)" });
+          this.skippingLine = true;
+        }
+        continue;
+      }
+      if (b === QUOTE) {
+        this.inString = true;
+        if (this.depth === 1) this.keyStart = i;
+      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        if (this.depth === 1 && b === OPEN_BRACKET && this.topIsObject && this.lastDepth1String === STREAMED_KEY) {
+          this.streaming = true;
+          this.valueStart = -1; // the envelope object itself is not kept, only its elements
+        } else if (this.streaming && this.depth === 2) {
+          this.itemStart = i;
+          this.itemLine = this.line;
+        }
+        this.depth++;
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        this.depth--;
+        if (this.depth === 0) {
+          if (this.valueStart >= 0) out.push({ kind: "value", text: buf.toString("utf8", this.valueStart, i + 1), line: this.valueLine });
+          this.valueStart = -1;
+          this.streaming = false;
+        } else if (this.streaming && this.depth === 2 && this.itemStart >= 0) {
+          out.push({ kind: "item", text: buf.toString("utf8", this.itemStart, i + 1), line: this.itemLine });
+          this.itemStart = -1;
+        } else if (this.streaming && this.depth === 1) {
+          this.streaming = false;
+        }
+      }
+    }
+    this.keep(buf);
+    if (this.pending.length > MAX_VALUE_BYTES) {
+      this.broken(out, `JSON value larger than ${MAX_VALUE_BYTES >> 20} MiB; skipped to the next line`);
+      this.skippingLine = true;
+      this.pending = Buffer.alloc(0);
+    }
+    return out;
+  }
+
+  /** Call at the end of input: reports a value left open. */
+  end(): Scanned[] {
+    const out: Scanned[] = this.head ? this.push(this.stripByteOrderMark()) : [];
+    if (this.depth > 0 || this.inString) this.broken(out, "input ends inside a JSON value (truncated file?)");
+    this.pending = Buffer.alloc(0);
+    return out;
+  }
+
+  private stripByteOrderMark(): Buffer {
+    const head = this.head || Buffer.alloc(0);
+    this.head = null;
+    return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  }
+
+  /** Lines seen so far (the line being read). */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  private newLine(): void {
+    if (this.lineOriented === undefined) {
+      this.lineOriented = !(this.firstLineStart === "{" || this.firstLineStart === "[");
+    }
+    this.line++;
+  }
+
+  /** Abandons the value being scanned and reports it at the line it started on. */
+  private broken(out: Scanned[], message: string): void {
+    const line = this.streaming && this.itemStart >= 0 ? this.itemLine : this.valueStart >= 0 ? this.valueLine : this.line;
+    out.push({ kind: "error", line, message });
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.valueStart = -1;
+    this.itemStart = -1;
+    this.streaming = false;
+    this.keyStart = -1;
+  }
+
+  /** Keeps only the bytes of the value still open, and re-bases the offsets into them. */
+  private keep(buf: Buffer): void {
+    let from = buf.length;
+    for (const start of [this.valueStart, this.itemStart, this.keyStart]) if (start >= 0 && start < from) from = start;
+    this.pending = from < buf.length ? Buffer.from(buf.subarray(from)) : Buffer.alloc(0);
+    if (this.valueStart >= 0) this.valueStart -= from;
+    if (this.itemStart >= 0) this.itemStart -= from;
+    if (this.keyStart >= 0) this.keyStart -= from;
+  }
+}

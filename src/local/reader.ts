@@ -1,0 +1,137 @@
+/**
+ * Reads the inputs of `hunt` lazily, one buffer at a time (files, or "-" for stdin; gzip recognised by
+ * its magic bytes, whatever the name), and yields the indexed events of each buffer. Memory stays flat:
+ * only the JSON value being scanned and the events of the current buffer are held.
+ */
+import { createReadStream } from "node:fs";
+import { Readable, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { IndexedEvent } from "./event";
+import { FieldSelection } from "./flatten";
+import { DecodeOptions, FORMAT_HELP, InputUsageError, decodeValue } from "./formats";
+import { JsonScanner } from "./json-scanner";
+import { InputReport } from "./report";
+
+export interface ReadOptions {
+  region: string;
+  source?: string;
+  logGroup?: string;
+  selection: FieldSelection;
+  stdin?: NodeJS.ReadableStream; // "-" reads this (process.stdin by default)
+}
+
+/** After this many values that fit no format and none that does, the file is not an export at all. */
+const UNRECOGNISED_LIMIT = 20;
+const READ_CHUNK_BYTES = 1 << 20;
+
+export function displayName(path: string): string {
+  return path === "-" ? "<stdin>" : path;
+}
+
+/** Raw bytes of one input, counting what was read for the progress line. */
+async function* rawBytes(stream: NodeJS.ReadableStream, counter: { bytes: number }): AsyncGenerator<Buffer> {
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    counter.bytes += buffer.length;
+    yield buffer;
+  }
+}
+
+/** The decompressed bytes of an input: gunzipped when it starts with the gzip magic bytes. */
+async function* contentBytes(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const first = await raw.next();
+  if (first.done) return;
+  const head = first.value;
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    yield head;
+    yield* raw;
+    return;
+  }
+  async function* compressed() {
+    yield head;
+    yield* raw;
+  }
+  // Multi-member gzip (as Firehose writes it) is one stream to zlib.
+  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
+  pipeline(Readable.from(compressed(), { objectMode: false }), gunzip, () => {
+    /* errors surface through the iteration below */
+  });
+  yield* gunzip as AsyncIterable<Buffer>;
+}
+
+function describeReadError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e && e.code === "Z_BUF_ERROR") return "truncated gzip: the input ends inside compressed data";
+  if (e && typeof e.code === "string" && e.code.indexOf("Z_") === 0) return `corrupt gzip (${e.message})`;
+  return `cannot read: ${e && e.message ? e.message : String(err)}`;
+}
+
+export async function* readEvents(paths: string[], options: ReadOptions, report: InputReport): AsyncGenerator<IndexedEvent[]> {
+  const counter = { bytes: 0 };
+  for (const path of paths) {
+    report.inputs++;
+    yield* readOne(path, options, report, counter);
+  }
+}
+
+async function* readOne(path: string, options: ReadOptions, report: InputReport, counter: { bytes: number }): AsyncGenerator<IndexedEvent[]> {
+  const file = displayName(path);
+  const stream = path === "-" ? options.stdin || process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+  const scanner = new JsonScanner();
+  const decode: DecodeOptions = {
+    region: options.region,
+    source: options.source,
+    logGroup: options.logGroup,
+    fileSource: path === "-" ? "stdin" : path,
+    selection: options.selection,
+  };
+  let recognised = false;
+  let unrecognised = 0;
+  let batch: IndexedEvent[] = [];
+  let line = 0;
+  const sink = {
+    event: (event: IndexedEvent) => {
+      report.events++;
+      batch.push(event);
+    },
+    reject: (message: string) => report.reject(file, line, message),
+    skip: (reason: string) => report.skip(reason),
+  };
+
+  /** Decodes what the scanner found; false when the file turned out not to be an export at all. */
+  const take = (found: ReturnType<JsonScanner["push"]>): boolean => {
+    for (const item of found) {
+      line = item.line;
+      if (item.kind === "error") {
+        report.reject(file, item.line, item.message);
+      } else if (decodeValue(item.text, item.kind === "item", decode, sink)) {
+        recognised = true;
+      } else if (!recognised && ++unrecognised >= UNRECOGNISED_LIMIT) {
+        report.fail(file, item.line, `stopped reading: no record fits a known format; ${FORMAT_HELP}`);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  const bytes = contentBytes(rawBytes(stream, counter));
+  try {
+    for await (const chunk of bytes) {
+      if (!take(scanner.push(chunk))) return;
+      report.progress(counter.bytes);
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (err) {
+    if (err instanceof InputUsageError) throw err;
+    if (batch.length > 0) yield batch;
+    report.fail(file, scanner.currentLine, describeReadError(err));
+    return;
+  } finally {
+    if (path !== "-" && "destroy" in stream) (stream as { destroy(): void }).destroy();
+  }
+  take(scanner.end());
+  if (batch.length > 0) yield batch;
+}
