@@ -1,0 +1,117 @@
+/**
+ * Sets the filter macro's definition, either in an app directory (local/macros.conf, offline) or
+ * over REST in the app's namespace (owner nobody, which splunkd writes to the app's local/macros.conf).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { unifiedDiff } from "./diff";
+import { explainFailure, SplunkError } from "./errors";
+import { FILTER_MACRO } from "./filter";
+import { readSetting, writeSetting } from "./conf-edit";
+import { appExists, appMissingError, type SplunkSession } from "./session";
+
+export interface CurrentFilter {
+  /** undefined when no macros.conf defines the macro. */
+  definition: string | undefined;
+  /** Where it came from: a file path, or "splunkd". */
+  source: string;
+}
+
+export interface TuneResult {
+  /** The file or REST object changed (or that would be). */
+  target: string;
+  before: CurrentFilter;
+  definition: string;
+  changed: boolean;
+  /** Unified diff of the change ("" when nothing changes). */
+  diff: string;
+}
+
+// ---- offline: an app directory -----------------------------------------------------------------
+
+function checkAppDir(appDir: string): void {
+  let isApp = false;
+  try {
+    isApp = statSync(path.join(appDir, "default")).isDirectory();
+  } catch {
+    isApp = false;
+  }
+  if (!isApp) throw new SplunkError("input", `${appDir} is not a Splunk app directory (no default/ folder)`);
+}
+
+function readIfExists(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+/** The definition Splunk would use: local/macros.conf over default/macros.conf. */
+export function currentFilterInAppDir(appDir: string): CurrentFilter {
+  checkAppDir(appDir);
+  for (const layer of ["local", "default"]) {
+    const file = path.join(appDir, layer, "macros.conf");
+    const text = readIfExists(file);
+    const definition = text === undefined ? undefined : readSetting(text, FILTER_MACRO, "definition");
+    if (definition !== undefined) return { definition, source: file };
+  }
+  return { definition: undefined, source: path.join(appDir, "default", "macros.conf") };
+}
+
+/** Writes the definition into DIR/local/macros.conf (unless dryRun), keeping everything else in it. */
+export function tuneAppDir(appDir: string, definition: string, options: { dryRun: boolean }): TuneResult {
+  const before = currentFilterInAppDir(appDir);
+  const file = path.join(appDir, "local", "macros.conf");
+  const oldText = readIfExists(file);
+  const newText = writeSetting(oldText || "", FILTER_MACRO, "definition", definition);
+  const changed = newText !== (oldText || "");
+  const diff = unifiedDiff(oldText || "", newText, oldText === undefined ? "/dev/null" : "a/local/macros.conf", "b/local/macros.conf");
+  if (changed && !options.dryRun) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Write then rename, so Splunk never reads a half-written file.
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, newText, { mode: 0o644 });
+    renameSync(temporary, file);
+  }
+  return { target: file, before, definition, changed, diff };
+}
+
+// ---- over REST ---------------------------------------------------------------------------------
+
+function macroEntity(session: SplunkSession) {
+  return new session.sdk.Service.ConfigurationStanza(session.service, "macros", FILTER_MACRO, session.namespace);
+}
+
+function restLabel(session: SplunkSession): string {
+  return `${session.connection.url.origin} ${session.connection.app} macros/${FILTER_MACRO}`;
+}
+
+/** The macro as splunkd sees it in the app's namespace (GET .../configs/conf-macros/<macro>). */
+export async function currentFilterOverRest(session: SplunkSession): Promise<CurrentFilter & { exists: boolean }> {
+  try {
+    const entity = await macroEntity(session).fetch();
+    const definition = entity.properties().definition;
+    return { definition: typeof definition === "string" ? definition : "", source: "splunkd", exists: true };
+  } catch (failure) {
+    const explained = explainFailure(failure, { url: session.connection.url.origin, doing: `reading macro ${FILTER_MACRO}` });
+    if (explained.kind !== "not-found") throw explained;
+    if (!(await appExists(session, session.connection.app))) throw appMissingError(session);
+    return { definition: undefined, source: "splunkd", exists: false };
+  }
+}
+
+/** Updates (or creates) the macro in the app's namespace unless dryRun. */
+export async function tuneOverRest(session: SplunkSession, definition: string, options: { dryRun: boolean }): Promise<TuneResult> {
+  const before = await currentFilterOverRest(session);
+  const changed = before.definition !== definition;
+  const oldText = before.definition === undefined ? "" : `definition = ${before.definition}\n`;
+  const label = restLabel(session);
+  const diff = unifiedDiff(oldText, `definition = ${definition}\n`, before.exists ? `a/${label}` : "/dev/null", `b/${label}`);
+  if (changed && !options.dryRun) {
+    const doing = `updating macro ${FILTER_MACRO}`;
+    try {
+      if (before.exists) await macroEntity(session).update({ definition });
+      else await session.service.post(`configs/conf-macros`, { name: FILTER_MACRO, definition });
+    } catch (failure) {
+      throw explainFailure(failure, { url: session.connection.url.origin, doing });
+    }
+  }
+  return { target: label, before, definition, changed, diff };
+}
