@@ -1,0 +1,132 @@
+/**
+ * eks-pod-scan tune: set the filter macro from intent, in an app directory or over REST.
+ */
+import { parseArgs } from "node:util";
+import { SplunkError } from "../splunk/errors";
+import { FILTER_MACRO, parseMinCount, PASS_ALL_DEFINITION, renderFilter } from "../splunk/filter";
+import { openSession } from "../splunk/session";
+import { currentFilterInAppDir, currentFilterOverRest, tuneAppDir, tuneOverRest, type CurrentFilter, type TuneResult } from "../splunk/tune";
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  connectionFromOptions,
+  hasConnectionOptions,
+  Output,
+  parsedOrUsage,
+  processIo,
+  runCommand,
+  type CliIo,
+} from "./connection";
+import { CliError, EXIT } from "./exit";
+
+const HELP = `usage: eks-pod-scan tune [filter options | --reset | --show] [--dry-run] (--app-dir DIR | --url URL credentials...)
+
+Sets the ${FILTER_MACRO} macro, which runs on the
+detection's rows (src_ip, cluster_name, count, values(userAgent)), from what you want to allow.
+Each run sets the whole filter: repeat every allow-list you want to keep.
+
+filter options (repeatable unless noted):
+  --allow-src CIDR|IP      drop rows whose src_ip is in this IPv4/IPv6 network or is this address
+  --allow-cluster NAME     drop rows whose cluster_name is exactly NAME
+  --allow-agent GLOB       drop rows whose user agents ALL match an allowed glob (* any run,
+                           ? one character, case-sensitive); a source that also used another
+                           agent stays visible
+  --min-count N            drop rows with fewer than N requests (once)
+  --reset                  back to the default definition: ${PASS_ALL_DEFINITION}
+  --show                   print the current definition and change nothing
+
+target (one of):
+  --app-dir DIR            edit DIR/local/macros.conf (other stanzas and comments are kept)
+  --url URL ...            update the macro in the app's namespace on splunkd (owner nobody)
+
+  --dry-run                print the new definition and a unified diff; change nothing
+  -h, --help               show this help
+
+Values are validated (IP/CIDR syntax; no control characters or backticks) and quoted, so that
+nothing typed can end the macro or add SPL.
+
+${CONNECTION_HELP}
+exit codes: 0 ok, 1 failure (unreachable, TLS, 401, 404), 2 usage error or rejected value
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  return runWith(argv, processIo());
+}
+
+export async function runWith(argv: string[], io: CliIo): Promise<number> {
+  const output = new Output(io, "tune");
+  return runCommand(output, "tune", async () => {
+    const { values } = parsedOrUsage(() =>
+      parseArgs({
+        args: argv,
+        options: {
+          ...CONNECTION_OPTIONS,
+          "allow-src": { type: "string", multiple: true },
+          "allow-agent": { type: "string", multiple: true },
+          "allow-cluster": { type: "string", multiple: true },
+          "min-count": { type: "string" },
+          reset: { type: "boolean" },
+          show: { type: "boolean" },
+          "dry-run": { type: "boolean" },
+          "app-dir": { type: "string" },
+          help: { type: "boolean", short: "h" },
+        },
+        strict: true,
+        allowPositionals: false,
+      }),
+    );
+    if (values.help) {
+      output.out(HELP);
+      return EXIT.ok;
+    }
+    const allowSrc = values["allow-src"] || [];
+    const allowAgent = values["allow-agent"] || [];
+    const allowCluster = values["allow-cluster"] || [];
+    const setsFilter = allowSrc.length + allowAgent.length + allowCluster.length > 0 || values["min-count"] !== undefined;
+    const modes = [setsFilter, !!values.reset, !!values.show].filter(Boolean).length;
+    if (modes === 0) throw new CliError("nothing to do: give filter options, --reset or --show", EXIT.usage);
+    if (modes > 1) throw new CliError("filter options, --reset and --show cannot be combined", EXIT.usage);
+    if (values.show && values["dry-run"]) throw new CliError("--show changes nothing; --dry-run does not apply", EXIT.usage);
+    const appDir = values["app-dir"];
+    if (appDir !== undefined && hasConnectionOptions(values)) throw new CliError("pass either --app-dir or --url, not both", EXIT.usage);
+    if (appDir === undefined && values.url === undefined) throw new CliError("a target is required: --app-dir DIR or --url URL", EXIT.usage);
+
+    // Validate the intent before connecting anywhere.
+    const definition = values.reset
+      ? PASS_ALL_DEFINITION
+      : values.show
+        ? undefined
+        : renderFilter({
+            allowSrc,
+            allowAgent,
+            allowCluster,
+            minCount: values["min-count"] === undefined ? undefined : parseMinCount(values["min-count"]),
+          });
+
+    let current: () => Promise<CurrentFilter>;
+    let apply: (definition: string, dryRun: boolean) => Promise<TuneResult>;
+    if (appDir !== undefined) {
+      current = async () => currentFilterInAppDir(appDir);
+      apply = async (d, dryRun) => tuneAppDir(appDir, d, { dryRun });
+    } else {
+      const session = await openSession(connectionFromOptions(values, io, output));
+      for (const secret of session.secrets()) output.addSecret(secret);
+      current = () => currentFilterOverRest(session);
+      apply = (d, dryRun) => tuneOverRest(session, d, { dryRun });
+    }
+
+    if (definition === undefined) {
+      const shown = await current();
+      if (shown.definition === undefined) throw new SplunkError("not-found", `macro ${FILTER_MACRO} is not defined (${shown.source})`);
+      output.out(`[${FILTER_MACRO}]\ndefinition = ${shown.definition}\n`);
+      output.note(`from ${shown.source}`);
+      return EXIT.ok;
+    }
+    const dryRun = !!values["dry-run"];
+    const result = await apply(definition, dryRun);
+    output.out(`definition = ${result.definition}\n`);
+    if (dryRun) output.out(result.diff === "" ? "(no change)\n" : result.diff);
+    else output.note(result.changed ? `updated ${result.target}` : `unchanged ${result.target}`);
+    return EXIT.ok;
+  });
+}
