@@ -50,8 +50,9 @@ function appInspectChecks(getPackage: () => Package) {
 
   it("check_that_splunk_app_package_does_not_contain_files_outside_of_app: one top folder named as the id", () => {
     const { entries } = getPackage();
-    expect(entries[0]).to.include({ name: ID, type: "directory" }); // tar-stream drops the trailing slash
-    for (const e of entries.slice(1)) expect(e.name.startsWith(`${ID}/`), e.name).to.equal(true);
+    expect(entries[0]).to.include({ name: `${ID}/`, type: "directory" });
+    for (const e of entries) expect(e.name.startsWith(`${ID}/`), e.name).to.equal(true);
+    for (const e of entries) expect(e.name.endsWith("/"), e.name).to.equal(e.type === "directory");
   });
 
   it("Cloud vetting: no path inside the tar starts with ./, no absolute paths or ..", () => {

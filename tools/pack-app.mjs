@@ -49,7 +49,8 @@ async function tarBuffer(entries, mtime) {
     const inApp = e.rel.slice(APP_ID.length + 1); // path below the top folder
     const header = { name: e.rel, mtime, uid: 0, gid: 0, uname: "", gname: "", type: e.type };
     if (e.type === "directory") {
-      pack.entry({ ...header, mode: 0o755 });
+      // tar-stream leaves the name as given; directories conventionally end in "/" (as GNU tar writes).
+      pack.entry({ ...header, name: e.rel + "/", mode: 0o755 });
     } else {
       const mode = isDirectScript(inApp, e.data.subarray(0, 2)) ? 0o755 : 0o644;
       pack.entry({ ...header, mode, size: e.data.length }, e.data);
