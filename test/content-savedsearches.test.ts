@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseConf, type ConfStanza } from "../tools/conf-parse.mjs";
 import { loadDetections } from "../tools/content.mjs";
 import { renderSavedSearches, savedSearchNames } from "../tools/render-savedsearches.mjs";
+import { DEFAULT_SAVED_SEARCH } from "../src/splunk/search";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHARED = path.resolve(ROOT, "..", "shared");
@@ -55,6 +56,10 @@ describe("content: savedsearches.conf", () => {
       expect(s.name.startsWith("ESCU - ")).to.equal(false);
       expect(s.name.length).to.be.at.most(99);
     }
+  });
+
+  it("the CLI's default saved search (src/splunk/search.ts) is the main stanza the app ships", () => {
+    expect(DEFAULT_SAVED_SEARCH).to.equal(MAIN);
   });
 
   it("keys in ESCU's order (contentctl HEAD stanza for this detection), RBA keys where contentctl puts them", () => {
