@@ -91,6 +91,26 @@ export async function runCommand(output: Output, usage: string, body: () => Prom
   }
 }
 
+/**
+ * util.parseArgs refuses `--earliest -24h` (a value that looks like an option) unless written
+ * `--earliest=-24h`. Splunk times start with "-" so often that we join a string option with a
+ * following value that starts with a single dash.
+ */
+export function joinDashValues(argv: string[], options: { [name: string]: { type: "string" | "boolean" } }): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && options[name] && options[name].type === "string" && next !== undefined && /^-[^-]/.test(next)) {
+      joined.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(argv[i]);
+    }
+  }
+  return joined;
+}
+
 /** Runs util.parseArgs, turning its errors (unknown option, missing value) into usage errors. */
 export function parsedOrUsage<T>(parse: () => T): T {
   try {

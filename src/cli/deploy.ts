@@ -12,6 +12,7 @@ import {
   connectionFromOptions,
   hasConnectionOptions,
   Output,
+  joinDashValues,
   parsedOrUsage,
   processIo,
   runCommand,
@@ -42,6 +43,13 @@ or when splunkd itself asks for one.
 exit codes: 0 ok, 1 failure (unreachable, TLS, 401, 404, unsafe package), 2 usage error
 `;
 
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  package: { type: "string" },
+  "splunk-home": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
   return runWith(argv, processIo());
 }
@@ -51,13 +59,8 @@ export async function runWith(argv: string[], io: CliIo): Promise<number> {
   return runCommand(output, "deploy", async () => {
     const { values } = parsedOrUsage(() =>
       parseArgs({
-        args: argv,
-        options: {
-          ...CONNECTION_OPTIONS,
-          package: { type: "string" },
-          "splunk-home": { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
+        args: joinDashValues(argv, OPTIONS),
+        options: OPTIONS,
         strict: true,
         allowPositionals: false,
       }),

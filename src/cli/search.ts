@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_SAVED_SEARCH, runSavedSearch, type JobProgress } from "../splunk/search";
 import { openSession } from "../splunk/session";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, Output, parsedOrUsage, processIo, runCommand, type CliIo } from "./connection";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, joinDashValues, Output, parsedOrUsage, processIo, runCommand, type CliIo } from "./connection";
 import { CliError, EXIT } from "./exit";
 import { renderRows, type OutputFormat } from "./format";
 
@@ -29,6 +29,15 @@ const FORMATS: OutputFormat[] = ["table", "json", "csv"];
 /** Time between job status reads. */
 export const POLL_INTERVAL_MS = 1000;
 
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  name: { type: "string", default: DEFAULT_SAVED_SEARCH },
+  earliest: { type: "string", default: "-24h" },
+  latest: { type: "string", default: "now" },
+  format: { type: "string", default: "table" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
   const aborter = new AbortController();
   const onInterrupt = () => aborter.abort();
@@ -45,15 +54,8 @@ export async function runWith(argv: string[], io: CliIo, options: { pollInterval
   return runCommand(output, "search", async () => {
     const { values } = parsedOrUsage(() =>
       parseArgs({
-        args: argv,
-        options: {
-          ...CONNECTION_OPTIONS,
-          name: { type: "string", default: DEFAULT_SAVED_SEARCH },
-          earliest: { type: "string", default: "-24h" },
-          latest: { type: "string", default: "now" },
-          format: { type: "string", default: "table" },
-          help: { type: "boolean", short: "h" },
-        },
+        args: joinDashValues(argv, OPTIONS),
+        options: OPTIONS,
         strict: true,
         allowPositionals: false,
       }),
@@ -97,7 +99,7 @@ class ProgressLine {
 
   show(p: JobProgress): void {
     const percent = Math.round(Math.min(1, Math.max(0, p.doneProgress)) * 100);
-    const line = `search ${p.sid}: ${p.dispatchState} ${percent}% (${p.scanCount} events scanned, ${p.resultCount} results)`;
+    const line = `search ${p.sid}: ${p.dispatchState} ${percent}% (${plural(p.scanCount, "event")} scanned, ${plural(p.resultCount, "result")})`;
     if (line === this.last) return;
     this.last = line;
     if (this.output.stderrIsTTY) {
@@ -112,4 +114,8 @@ class ProgressLine {
     if (this.drawn) this.output.err("\n");
     this.drawn = false;
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -12,6 +12,7 @@ import {
   connectionFromOptions,
   hasConnectionOptions,
   Output,
+  joinDashValues,
   parsedOrUsage,
   processIo,
   runCommand,
@@ -49,6 +50,19 @@ ${CONNECTION_HELP}
 exit codes: 0 ok, 1 failure (unreachable, TLS, 401, 404), 2 usage error or rejected value
 `;
 
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  "allow-src": { type: "string", multiple: true },
+  "allow-agent": { type: "string", multiple: true },
+  "allow-cluster": { type: "string", multiple: true },
+  "min-count": { type: "string" },
+  reset: { type: "boolean" },
+  show: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  "app-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
   return runWith(argv, processIo());
 }
@@ -58,19 +72,8 @@ export async function runWith(argv: string[], io: CliIo): Promise<number> {
   return runCommand(output, "tune", async () => {
     const { values } = parsedOrUsage(() =>
       parseArgs({
-        args: argv,
-        options: {
-          ...CONNECTION_OPTIONS,
-          "allow-src": { type: "string", multiple: true },
-          "allow-agent": { type: "string", multiple: true },
-          "allow-cluster": { type: "string", multiple: true },
-          "min-count": { type: "string" },
-          reset: { type: "boolean" },
-          show: { type: "boolean" },
-          "dry-run": { type: "boolean" },
-          "app-dir": { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
+        args: joinDashValues(argv, OPTIONS),
+        options: OPTIONS,
         strict: true,
         allowPositionals: false,
       }),
