@@ -7,10 +7,11 @@ import type { SdkJob } from "./sdk";
 import { explainMissing, type SplunkSession } from "./session";
 
 /**
- * The hunting search's saved-search name. The app's savedsearches.conf stanza must carry exactly
- * this name; change it here (and only here) if the content renders a prefixed name.
+ * The hunting search's saved-search name: the main stanza of the app's savedsearches.conf, which
+ * the content renders as "EKS Pod Scan - <detection name> - Rule" (test/content-savedsearches
+ * checks the two agree). The one place this name is written in src/.
  */
-export const DEFAULT_SAVED_SEARCH = "Amazon EKS Kubernetes Pod scan detection";
+export const DEFAULT_SAVED_SEARCH = "EKS Pod Scan - Amazon EKS Kubernetes Pod scan detection - Rule";
 
 export type Cell = string | string[];
 
