@@ -1,0 +1,145 @@
+/**
+ * eks-pod-scan hunt: replays exported EKS audit logs through the bundled ekspodscan command, acting as
+ * splunkd (SCP v2, map and reduce phases as separate processes), then applies the rest of the saved
+ * search (security_content_ctime, the filter macro) and prints the rows.
+ */
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { CommandFailure } from "../local/command-process";
+import { InputUsageError } from "../local/formats";
+import { readEvents } from "../local/reader";
+import { InputReport } from "../local/report";
+import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } from "../local/saved-search";
+import { runSearch } from "../local/splunkd";
+import { CliError, EXIT } from "./exit";
+import { OutputFormat, renderRows } from "./format";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+export const DEFAULT_COMMAND_SCRIPT = path.join(ROOT, "app", "bin", "ekspodscan.js");
+
+const USAGE = `usage: eks-pod-scan hunt --input FILE [--input FILE ...] [options]
+
+Replays exported EKS audit logs through the ekspodscan search command as splunkd would, and prints
+the hunting search's rows. FILE may be gzip-compressed; "-" reads stdin. Formats, recognised per record:
+CloudWatch Logs subscription envelopes (Firehose/Lambda), \`aws logs filter-log-events\` or
+\`get-log-events\` JSON output, Kubernetes audit events as JSON lines, Splunk JSON export.
+
+options:
+  --input FILE          an export to read (repeatable; "-" for stdin)
+  --format FORMAT       table (default), json or csv
+  --match MODE          exact (default: the ESCU search) or broad
+  --enrich              add outcome, scope, scanner family and risk columns
+  --region REGION       region in the source the AWS add-on builds (default us-east-1)
+  --source SOURCE       use this source for every event
+  --log-group GROUP     log group of \`aws logs\` output (it does not name one)
+  --tz UTC|local        time zone of firstTime/lastTime (default UTC)
+  --app DIR             take the filter macro from this app directory (local/ over default/)
+  --mode MODE           stats (default), annotate or filter: the command's mode
+  --node PATH           node that runs the command (default: this node)
+  --command PATH        the command script (default: app/bin/ekspodscan.js)
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input was rejected (see stderr).
+`;
+
+const OPTIONS = {
+  input: { type: "string", multiple: true },
+  format: { type: "string", default: "table" },
+  match: { type: "string", default: "exact" },
+  enrich: { type: "boolean", default: false },
+  region: { type: "string", default: "us-east-1" },
+  source: { type: "string" },
+  "log-group": { type: "string" },
+  tz: { type: "string", default: "UTC" },
+  app: { type: "string" },
+  mode: { type: "string", default: "stats" },
+  node: { type: "string" },
+  command: { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+  if (!found) throw new CliError(`--${name} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`, EXIT.usage);
+  return found;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n\n${USAGE}`, EXIT.usage);
+  }
+}
+
+/** Every input must be readable before any command starts; returns their total size when known. */
+function checkInputs(inputs: string[]): number | undefined {
+  if (inputs.filter((i) => i === "-").length > 1) throw new CliError("stdin (-) can be read only once", EXIT.usage);
+  let total = 0;
+  for (const input of inputs) {
+    if (input === "-") continue;
+    if (!existsSync(input)) throw new CliError(`input not found: ${input}`, EXIT.usage);
+    const stat = statSync(input);
+    if (!stat.isFile()) throw new CliError(`input is not a file: ${input}`, EXIT.usage);
+    total += stat.size;
+  }
+  return inputs.includes("-") ? undefined : total;
+}
+
+/** The command's arguments for the hunt's options, as a search would spell them. */
+export function commandArgs(mode: string, match: string, enrich: boolean): string[] {
+  const args: string[] = [];
+  if (mode !== "stats") args.push(`mode=${mode}`);
+  if (match !== "exact") args.push(`match=${match}`);
+  if (enrich) args.push("enrich=true");
+  return args;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const values = parse(argv);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const inputs = values.input || [];
+  if (inputs.length === 0) throw new CliError(`hunt needs at least one --input\n\n${USAGE}`, EXIT.usage);
+  const format = oneOf<OutputFormat>("format", values.format, ["table", "json", "csv"]);
+  const match = oneOf("match", values.match, ["exact", "broad"]);
+  const mode = oneOf("mode", values.mode, ["stats", "annotate", "filter"]);
+  const zone = oneOf<TimeZoneChoice>("tz", values.tz, ["UTC", "local"]);
+  const script = values.command || DEFAULT_COMMAND_SCRIPT;
+  if (!existsSync(script)) {
+    throw new CliError(`the command bundle ${script} does not exist: build it with \`node build.mjs --bundle\` (npm start does)`);
+  }
+  const filter = values.app ? readFilterMacro(values.app) : undefined;
+  const totalBytes = checkInputs(inputs);
+  const stderr = { write: (text: string) => void process.stderr.write(text), isTTY: !!process.stderr.isTTY, now: () => Date.now() };
+  const report = new InputReport(stderr, totalBytes);
+
+  let table;
+  try {
+    table = await runSearch({
+      command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
+      args: commandArgs(mode, match, values.enrich),
+      baseSearch: 'search sourcetype="aws:cloudwatchlogs:eks"',
+      onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
+      events: (selection) =>
+        readEvents(inputs, { region: values.region, source: values.source, logGroup: values["log-group"], selection }, report),
+    });
+  } catch (err) {
+    if (err instanceof InputUsageError) throw new CliError(err.message, EXIT.usage);
+    if (err instanceof CommandFailure) throw new CliError(err.message, EXIT.failure);
+    throw err;
+  } finally {
+    report.finish();
+  }
+
+  if (mode === "stats") {
+    table = applyCtime(table, zone);
+    if (filter !== undefined && !isPassAll(filter)) {
+      process.stderr.write(`hunt: note: the ${FILTER_MACRO} macro in ${values.app} is \`${filter}\`; hunt runs only \`search *\`, so these rows are unfiltered\n`);
+    }
+  }
+  process.stdout.write(renderRows(table.fields, table.rows, format));
+  return report.rejected > 0 ? EXIT.rejectedInput : EXIT.ok;
+}
