@@ -155,14 +155,19 @@ export function recordsOf(table: Table): Record[] {
 
 /**
  * What splunkd hands the reduce phase: the map phase's reply bodies decoded into records and written
- * again in splunkd's CSV. `dropEmptyColumns` leaves out a column no record has a value in.
+ * again in splunkd's CSV. `dropEmptyColumns` leaves out a column no record has a value in (splunkd
+ * cannot tell an empty CSV value from a missing field); `reverseColumns` changes the column order.
  */
-export function splunkdReserialise(bodies: string[], options: { dropEmptyColumns?: boolean } = {}): string {
+export function splunkdReserialise(
+  bodies: string[],
+  options: { dropEmptyColumns?: boolean; reverseColumns?: boolean } = {},
+): string {
   const tables = bodies.filter((b) => b !== "").map((b) => readTable(b));
   let fields: string[] = [];
   for (const t of tables) for (const f of t.fields) if (fields.indexOf(f) < 0) fields.push(f);
   const records = tables.reduce<Record[]>((all, t) => all.concat(recordsOf(t)), []);
   if (options.dropEmptyColumns) fields = fields.filter((f) => records.some((r) => r[f] !== undefined));
+  if (options.reverseColumns) fields.reverse();
   return splunkdCsv(records, fields);
 }
 
