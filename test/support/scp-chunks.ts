@@ -36,6 +36,27 @@ export function splitChunks(stream: Buffer): RawChunk[] {
   return chunks;
 }
 
+/** Like splitChunks, but skips blank lines between chunks and allows splunklib's spaces in headers. */
+export function splitChunksTolerant(stream: Buffer): RawChunk[] {
+  const chunks: RawChunk[] = [];
+  let pos = 0;
+  for (;;) {
+    while (stream[pos] === 0x0a || (stream[pos] === 0x0d && stream[pos + 1] === 0x0a)) pos += stream[pos] === 0x0a ? 1 : 2;
+    if (pos >= stream.length) return chunks;
+    const newline = stream.indexOf(0x0a, pos);
+    if (newline < 0) throw new Error(`no header line at byte ${pos}`);
+    const header = stream.toString("latin1", pos, newline).replace(/\r$/, "");
+    const match = /^chunked\s+1\.0\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(header);
+    if (!match) throw new Error(`bad header at byte ${pos}: ${JSON.stringify(header)}`);
+    const bodyStart = newline + 1 + Number(match[1]);
+    const end = bodyStart + Number(match[2]);
+    if (end > stream.length) throw new Error(`chunk at byte ${pos} runs past the end of the stream`);
+    const metaText = stream.toString("utf8", newline + 1, bodyStart);
+    chunks.push({ header, metaText, meta: metaText === "" ? {} : JSON.parse(metaText), body: stream.subarray(bodyStart, end) });
+    pos = end;
+  }
+}
+
 /** Builds one chunk by hand (not via encodeChunk): metadata text as given, lengths in UTF-8 bytes. */
 export function chunk(metaText: string, body = ""): Buffer {
   const meta = Buffer.from(metaText, "utf8");
