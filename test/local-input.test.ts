@@ -1,0 +1,200 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { IndexedEvent, timeFromRfc3339 } from "../src/local/event";
+import { FieldSelection } from "../src/local/flatten";
+import { InputUsageError } from "../src/local/formats";
+import { ReadOptions, readEvents } from "../src/local/reader";
+import { InputReport } from "../src/local/report";
+
+const audit = JSON.parse(readFileSync("../shared/reference/eks-audit-example-event.json", "utf8"));
+const auditLine = JSON.stringify(audit);
+const anonymousList = JSON.stringify({
+  ...audit,
+  requestURI: "/api/v1/pods",
+  verb: "list",
+  user: { username: "system:anonymous", groups: ["system:unauthenticated"] },
+  sourceIPs: ["127.0.0.1", "203.0.113.7"],
+  requestReceivedTimestamp: "2023-12-07T14:45:00Z",
+});
+const GROUP = "/aws/eks/prod/cluster";
+const STREAM = "kube-apiserver-audit-0123456789abcdef0123456789abcdef";
+const dir = mkdtempSync(path.join(os.tmpdir(), "hunt-input-test-"));
+
+function file(name: string, content: string | Buffer): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+function envelope(logEvents: Array<{ timestamp: number; message: string }>, stream = STREAM): string {
+  return JSON.stringify({
+    messageType: "DATA_MESSAGE",
+    owner: "111122223333",
+    logGroup: GROUP,
+    logStream: stream,
+    subscriptionFilters: ["f"],
+    logEvents: logEvents.map((e, i) => ({ id: String(i), ...e })),
+  });
+}
+
+interface Read {
+  events: IndexedEvent[];
+  stderr: string;
+  report: InputReport;
+}
+
+async function read(paths: string[], options: Partial<ReadOptions> = {}): Promise<Read> {
+  let stderr = "";
+  const report = new InputReport({ write: (t) => void (stderr += t), isTTY: false, now: () => 0 }, 1000);
+  const events: IndexedEvent[] = [];
+  const all: ReadOptions = { region: "us-east-1", selection: FieldSelection.all(), ...options };
+  for await (const batch of readEvents(paths, all, report)) events.push(...batch);
+  report.finish();
+  return { events, stderr, report };
+}
+
+const brief = (e: IndexedEvent) => [e.time, e.source, e.sourcetype, (e.fields.get("verb") || [])[0]];
+
+describe("hunt input: the four export formats", () => {
+  it("CloudWatch subscription envelopes: _time from the CloudWatch timestamp, source region:group:stream", async () => {
+    const lines = [
+      JSON.stringify({ messageType: "CONTROL_MESSAGE", owner: "CloudwatchLogs", logGroup: "", logStream: "", subscriptionFilters: [], logEvents: [{ id: "", timestamp: 1, message: "CWL CONTROL MESSAGE" }] }),
+      envelope([{ timestamp: 1701960293358, message: auditLine }, { timestamp: 1701960300000, message: anonymousList }]),
+      envelope([{ timestamp: 1701960293000, message: 'time="2023-12-07T14:44:53Z" level=info msg="access granted"' }], "authenticator-0123"),
+    ];
+    const { events, stderr, report } = await read([file("cw.jsonl", lines.join("\n") + "\n")], { region: "eu-west-1" });
+    expect(events.map(brief)).to.deep.equal([
+      ["1701960293.358", `eu-west-1:${GROUP}:${STREAM}`, "aws:cloudwatchlogs:eks", "create"],
+      ["1701960300", `eu-west-1:${GROUP}:${STREAM}`, "aws:cloudwatchlogs:eks", "list"],
+    ]);
+    expect(events[0].raw).to.equal(auditLine);
+    expect(events[1].fields.get("sourceIPs{}")).to.deep.equal(["127.0.0.1", "203.0.113.7"]);
+    expect(report.rejected).to.equal(0);
+    expect(stderr).to.equal(
+      "hunt: read 2 events from 1 input; 0 rejected\n" +
+        "hunt: skipped 1 CloudWatch CONTROL_MESSAGE envelopes\n" +
+        "hunt: skipped 1 messages from log streams other than kube-apiserver-audit-*\n",
+    );
+  });
+
+  it("concatenated envelopes in multi-member gzip, as Firehose writes them, whatever the file name", async () => {
+    const first = gzipSync(envelope([{ timestamp: 1701960293358, message: auditLine }]));
+    const second = gzipSync(envelope([{ timestamp: 1701960300000, message: anonymousList }]));
+    const { events } = await read([file("firehose-object", Buffer.concat([first, second]))]);
+    expect(events.map((e) => e.time)).to.deep.equal(["1701960293.358", "1701960300"]);
+  });
+
+  it("`aws logs filter-log-events` output (pretty-printed) with the log group from --log-group", async () => {
+    const output = JSON.stringify(
+      { events: [{ logStreamName: STREAM, timestamp: 1701960293358, message: auditLine, ingestionTime: 1701960295000, eventId: "1" }], searchedLogStreams: [] },
+      null,
+      4,
+    );
+    const p = file("filter.json", output);
+    const { events } = await read([p], { logGroup: GROUP });
+    expect(events.map(brief)).to.deep.equal([["1701960293.358", `us-east-1:${GROUP}:${STREAM}`, "aws:cloudwatchlogs:eks", "create"]]);
+    let error: unknown;
+    try {
+      await read([p]);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(InputUsageError);
+    expect((error as Error).message).to.equal(
+      "this is `aws logs` output, which does not name its log group: pass --log-group /aws/eks/<cluster>/cluster",
+    );
+  });
+
+  it("Kubernetes audit JSON lines: _time from requestReceivedTimestamp (microseconds kept), source the file or --source", async () => {
+    const p = file("audit.log", `${auditLine}\n${anonymousList}\n`);
+    const { events } = await read([p]);
+    expect(events.map(brief)).to.deep.equal([
+      ["1701960293.358394", p, "aws:cloudwatchlogs:eks", "create"],
+      ["1701960300", p, "aws:cloudwatchlogs:eks", "list"],
+    ]);
+    const custom = await read([p], { source: "us-east-1:/aws/eks/x/cluster:s" });
+    expect(custom.events.map((e) => e.source)).to.deep.equal(["us-east-1:/aws/eks/x/cluster:s", "us-east-1:/aws/eks/x/cluster:s"]);
+  });
+
+  it("Splunk JSON export: _time and source from the result, fields re-extracted from _raw", async () => {
+    const source = `us-east-1:${GROUP}:${STREAM}`;
+    const lines = [
+      JSON.stringify({ preview: false, offset: 0, result: { _raw: auditLine, _time: "2023-12-07T14:44:53.358+00:00", source, sourcetype: "aws:cloudwatchlogs:eks", "user.username": "stale" } }),
+      JSON.stringify({ preview: false, offset: 1, lastrow: true, result: { _raw: anonymousList, _time: "1701960300.000", source } }),
+      JSON.stringify({ preview: false, offset: 2, lastrow: true }),
+    ];
+    const { events, report } = await read([file("export.json", lines.join("\n"))]);
+    expect(events.map(brief)).to.deep.equal([
+      ["1701960293.358", source, "aws:cloudwatchlogs:eks", "create"],
+      ["1701960300.000", source, "aws:cloudwatchlogs:eks", "list"],
+    ]);
+    expect(events[0].fields.get("user.username")).to.deep.equal(["k8s-test-user"]);
+    expect([...report.skipped]).to.deep.equal([["Splunk export lines without a result (messages, last row markers)", 1]]);
+  });
+
+  it("reads stdin for '-', gzip or not", async () => {
+    const stdin = Readable.from([gzipSync(`${anonymousList}\n`)]);
+    const { events } = await read(["-"], { stdin });
+    expect(events.map(brief)).to.deep.equal([["1701960300", "stdin", "aws:cloudwatchlogs:eks", "list"]]);
+  });
+});
+
+describe("hunt input: rejected records are counted and reported with file and line", () => {
+  it("a non-JSON line, an event without the audit fields, a bad message in an audit stream", async () => {
+    const p = file("mixed.jsonl", [
+      auditLine,
+      "Dec 07 14:44:53 not json at all",
+      JSON.stringify({ kind: "Event", apiVersion: "audit.k8s.io/v1", verb: "get" }),
+      JSON.stringify({ ...audit, requestReceivedTimestamp: "yesterday" }),
+      envelope([{ timestamp: 1, message: "{oops" }]),
+      JSON.stringify({ hello: "world" }),
+      anonymousList,
+    ].join("\n"));
+    const { events, stderr, report } = await read([p]);
+    expect(events.map((e) => e.time)).to.deep.equal(["1701960293.358394", "1701960300"]);
+    expect(report.rejected).to.equal(5);
+    expect(stderr).to.equal(
+      `hunt: rejected ${p}:2: not JSON (a line must hold a JSON object)\n` +
+        `hunt: rejected ${p}:3: not a Kubernetes audit event (no requestURI, user)\n` +
+        `hunt: rejected ${p}:4: audit event has no valid requestReceivedTimestamp\n` +
+        `hunt: rejected ${p}:5: logEvents[0]: message is not JSON\n` +
+        `hunt: rejected ${p}:6: not a recognised record; expected one of: CloudWatch Logs subscription envelopes (messageType, logGroup, logStream, logEvents), \`aws logs filter-log-events\`/\`get-log-events\` output (events[]), Kubernetes audit events as JSON lines (kind: Event, apiVersion: audit.k8s.io/v1), Splunk JSON export lines ({"result":{"_raw":...}})\n` +
+        "hunt: read 2 events from 1 input; 5 rejected\n",
+    );
+  });
+
+  it("a truncated gzip: the events before the cut are kept, the cut is reported, the next input is read", async () => {
+    const whole = gzipSync(Array.from({ length: 200 }, () => auditLine).join("\n") + "\n");
+    const cut = file("cut.jsonl.gz", whole.subarray(0, Math.floor(whole.length * 0.9)));
+    const next = file("next.jsonl", `${anonymousList}\n`);
+    const { events, stderr, report } = await read([cut, next]);
+    expect(report.rejected).to.equal(1);
+    expect(events.length).to.be.greaterThan(0).and.lessThan(201);
+    expect(events[events.length - 1].time).to.equal("1701960300");
+    expect(stderr).to.match(new RegExp(`^hunt: rejected ${cut}:\\d+: truncated gzip: the input ends inside compressed data\\nhunt: read \\d+ events from 2 inputs; 1 rejected\\n$`));
+  });
+
+  it("a file in no known format is given up after 20 records, with one message naming the formats", async () => {
+    const p = file("table.csv", Array.from({ length: 100 }, (_, i) => `{"row":${i}}`).join("\n"));
+    const { stderr, report } = await read([p]);
+    const lines = stderr.trim().split("\n");
+    expect(report.rejected).to.equal(21);
+    expect(lines.length).to.equal(22);
+    expect(lines[19]).to.match(new RegExp(`^hunt: rejected ${p}:20: not a recognised record; expected one of: `));
+    expect(lines[20]).to.match(new RegExp(`^hunt: rejected ${p}:20: stopped reading: no record fits a known format; expected one of: `));
+    expect(lines[21]).to.equal("hunt: read 0 events from 1 input; 21 rejected");
+  });
+});
+
+describe("timeFromRfc3339", () => {
+  it("keeps up to six fractional digits and applies offsets", () => {
+    expect(timeFromRfc3339("2023-12-07T14:44:53.358394Z")).to.equal("1701960293.358394");
+    expect(timeFromRfc3339("2023-12-07T15:44:53.1+01:00")).to.equal("1701960293.1");
+    expect(timeFromRfc3339("2023-12-07 14:44:53.000 UTC")).to.equal("1701960293");
+    expect(timeFromRfc3339("2023-12-07T14:44:53")).to.equal(undefined);
+  });
+});

@@ -1,0 +1,62 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { JsonScanner, Scanned } from "../src/local/json-scanner";
+
+function scan(...pieces: string[]): Scanned[] {
+  const scanner = new JsonScanner();
+  const out: Scanned[] = [];
+  for (const piece of pieces) out.push(...scanner.push(Buffer.from(piece)));
+  out.push(...scanner.end());
+  return out;
+}
+
+describe("JsonScanner", () => {
+  it("splits JSON lines and objects concatenated without a separator", () => {
+    expect(scan('{"a":1}\n{"b":[1,{"c":"}{"}]}{"d":"\\"}"}\n')).to.deep.equal([
+      { kind: "value", text: '{"a":1}', line: 1 },
+      { kind: "value", text: '{"b":[1,{"c":"}{"}]}', line: 2 },
+      { kind: "value", text: '{"d":"\\"}"}', line: 2 },
+    ]);
+  });
+
+  it("streams the elements of a top-level events array, pretty-printed or not, dropping the rest", () => {
+    const pretty = '\ufeff{\n    "events": [\n        {"x": 1},\n        {"y": "]"}\n    ],\n    "searchedLogStreams": [],\n    "nextToken": "t"\n}\n';
+    expect(scan(pretty, '{"events":[{"z":3}]}')).to.deep.equal([
+      { kind: "item", text: '{"x": 1}', line: 3 },
+      { kind: "item", text: '{"y": "]"}', line: 4 },
+      { kind: "item", text: '{"z":3}', line: 9 },
+    ]);
+  });
+
+  it("reports a line that is not JSON and a truncated line, and goes on with the next line", () => {
+    expect(scan('not json\n{"kind":"Ev', '\n{"a":1,\n{"b":2}\n')).to.deep.equal([
+      { kind: "error", line: 1, message: "not JSON (a line must hold a JSON object)" },
+      { kind: "error", line: 2, message: "line break inside a JSON string (truncated line?)" },
+      { kind: "error", line: 3, message: "JSON value not closed at the end of its line (truncated line?)" },
+      { kind: "value", text: '{"b":2}', line: 4 },
+    ]);
+  });
+
+  it("reports input that ends inside a value", () => {
+    expect(scan('{"a":1}\n{"b":')).to.deep.equal([
+      { kind: "value", text: '{"a":1}', line: 1 },
+      { kind: "error", line: 2, message: "input ends inside a JSON value (truncated file?)" },
+    ]);
+  });
+
+  it("gives the same values however the bytes are split (multibyte text included)", () => {
+    const text = '{"a":"ท t","b":[{"c":"\\\\"}]}\n{"events":[{"d":"é"},{"e":1}]}\n{"f":"x"}{"g":{}}\n';
+    const bytes = Buffer.from(text);
+    const whole = scan(text);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 8 }), (cuts) => {
+        const points = [0, ...cuts.sort((a, b) => a - b), bytes.length];
+        const scanner = new JsonScanner();
+        const out: Scanned[] = [];
+        for (let i = 0; i + 1 < points.length; i++) out.push(...scanner.push(bytes.subarray(points[i], points[i + 1])));
+        out.push(...scanner.end());
+        expect(out).to.deep.equal(whole);
+      }),
+    );
+  });
+});
