@@ -90,9 +90,12 @@ function addPartials(stats: PodScanStats, table: Table): void {
   }
 }
 
-/** Map-phase output carries every partial column; raw events carry none of the aggregate ones. */
+/**
+ * Map-phase output always has src_ip and count (never empty); raw events have neither. Other
+ * partial columns may be missing: splunkd drops a column that is empty in every row.
+ */
 function isPartialHeader(header: string[]): boolean {
-  return header.length > 0 && PARTIAL_COLUMNS.every((column) => header.indexOf(column) >= 0);
+  return header.indexOf("src_ip") >= 0 && header.indexOf("count") >= 0;
 }
 
 function annotate(table: Table, options: Options): Table {

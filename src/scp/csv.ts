@@ -65,8 +65,11 @@ export function encodeCsv(table: Table): string {
   for (let i = 0; i < fields.length; i++) {
     if (rows.some((row) => isMultivalue(row[i]))) twins.push(i);
   }
+  if (fields.length === 0) return "";
   const header = fields.map(quote);
   for (const i of twins) header.push(quote(MV_PREFIX + fields[i]));
+  // A lone empty value would make a blank line, which readers skip: write it quoted.
+  const loneColumn = header.length === 1;
   const lines: string[] = [header.join(",")];
   for (const row of rows) {
     let line = "";
@@ -80,7 +83,7 @@ export function encodeCsv(table: Table): string {
       const cell = row[i];
       line += isMultivalue(cell) ? "," + quote(encodeMultivalue(cell as string[])) : ",";
     }
-    lines.push(line);
+    lines.push(loneColumn && line === "" ? '""' : line);
   }
   return lines.join("\n") + "\n";
 }

@@ -39,22 +39,30 @@ export class ChunkDecoder {
 
   push(data: Buffer): Chunk[] {
     const chunks: Chunk[] = [];
+    this.decode(data, (chunk) => chunks.push(chunk));
+    return chunks;
+  }
+
+  /**
+   * Feeds bytes and hands over each completed chunk at once, so chunks that precede a malformed
+   * one are delivered before the error is thrown.
+   */
+  decode(data: Buffer, onChunk: (chunk: Chunk) => void): void {
     let pos = 0;
     while (pos < data.length) {
       if (this.frame === null) {
         pos = this.readHeader(data, pos);
         const frame = this.frame as Buffer | null; // set by readHeader once a header line is complete
         if (frame === null) break; // header still incomplete
-        if (frame.length === 0) chunks.push(this.complete());
+        if (frame.length === 0) onChunk(this.complete());
         continue;
       }
       const take = Math.min(this.frame.length - this.filled, data.length - pos);
       data.copy(this.frame, this.filled, pos, pos + take);
       this.filled += take;
       pos += take;
-      if (this.filled === this.frame.length) chunks.push(this.complete());
+      if (this.filled === this.frame.length) onChunk(this.complete());
     }
-    return chunks;
   }
 
   /** End of input: fine between chunks, an error inside one. */

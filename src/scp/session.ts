@@ -52,7 +52,9 @@ export function runSession(
   return new Promise<number>((resolve) => {
     const decoder = new ChunkDecoder();
     let sawGetInfo = false;
+    let failed = false; // set at once: nothing is read or answered after an error
     let stopped = false;
+    let awaitingDrain = false;
 
     const stop = (code: number) => {
       if (stopped) return;
@@ -64,6 +66,8 @@ export function runSession(
     };
 
     const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
       const message = userMessage(err);
       log(`ekspodscan: error: ${message}`);
       if (!(err instanceof CommandError || err instanceof ProtocolError) && err instanceof Error && err.stack) log(err.stack);
@@ -72,12 +76,13 @@ export function runSession(
     };
 
     const write = (bytes: Buffer) => {
-      if (!output.write(bytes)) {
-        input.pause();
-        output.once("drain", () => {
-          if (!stopped) input.resume();
-        });
-      }
+      if (output.write(bytes) || awaitingDrain) return;
+      awaitingDrain = true;
+      input.pause();
+      output.once("drain", () => {
+        awaitingDrain = false;
+        if (!failed && !stopped) input.resume();
+      });
     };
 
     const handle = (chunk: Chunk) => {
@@ -97,17 +102,18 @@ export function runSession(
     };
 
     const onData = (data: Buffer) => {
+      if (failed) return;
       try {
-        for (const chunk of decoder.push(data)) {
-          if (stopped) return;
-          handle(chunk);
-        }
+        decoder.decode(data, (chunk) => {
+          if (!failed) handle(chunk);
+        });
       } catch (err) {
         fail(err);
       }
     };
 
     const onEnd = () => {
+      if (failed) return;
       try {
         decoder.end();
         output.write(Buffer.alloc(0), () => stop(0));
