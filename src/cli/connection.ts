@@ -184,7 +184,7 @@ export function connectionFromOptions(values: ConnectionValues, io: CliIo, outpu
   return { url, auth, app: checkAppId(values.app === undefined ? DEFAULT_APP : values.app), tls: { ca, insecure: !!values.insecure } };
 }
 
-function parseSplunkUrl(raw: string): URL {
+export function parseSplunkUrl(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);

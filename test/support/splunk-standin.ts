@@ -52,6 +52,8 @@ export interface StandinState {
   /** Successive job status reads walk this list and then stay on its last element. */
   jobStatuses: JobStatus[];
   results: { fields: unknown[]; rows: unknown[][] };
+  /** Like a badly behaved proxy: every error message echoes the request's credentials. */
+  leakyErrors: boolean;
 }
 
 export interface SplunkStandin {
@@ -79,6 +81,7 @@ export function defaultState(): StandinState {
       { dispatchState: "DONE", doneProgress: 1, isDone: true, isFailed: false, scanCount: 20, resultCount: 1 },
     ],
     results: { fields: [], rows: [] },
+    leakyErrors: false,
   };
 }
 
@@ -225,6 +228,9 @@ export async function startSplunkStandin(configure?: (state: StandinState) => vo
       // splunkd ignores a trailing slash (the SDK adds one when it fetches an entity).
       const routed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
       const reply = route(request.method || "", routed, form, authorization, `https://127.0.0.1${url.pathname}`);
+      if (state.leakyErrors && reply.status >= 400) {
+        reply.body = { messages: [{ type: "ERROR", text: `denied authorization=${authorization} password=${String(form.password)}` }] };
+      }
       response.writeHead(reply.status, { "Content-Type": "application/json; charset=UTF-8", ...reply.headers });
       response.end(JSON.stringify(reply.body));
     });

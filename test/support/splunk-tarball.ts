@@ -14,7 +14,7 @@ export interface TarEntry {
 export async function writeTarGz(file: string, entries: TarEntry[]): Promise<void> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on("data", (chunk: Buffer) => chunks.push(chunk));
+  pack.on("data", (chunk) => chunks.push(chunk as Buffer));
   const ended = new Promise<void>((resolve, reject) => {
     pack.on("end", () => resolve());
     pack.on("error", reject);
