@@ -47,9 +47,8 @@ describe("scp session: backpressure", () => {
     expect(fast.output.toString()).to.equal(expectedReplies());
   });
 
-  // BUG (src/scp/session.ts write()): every write that returns false adds its own output.once("drain")
-  // listener, so more than 10 replies written while the output is full trigger node's
-  // MaxListenersExceededWarning on stderr. One pending listener is enough.
+  // Regression: one output.once("drain") per write that returned false made more than 10 pending
+  // replies trigger node's MaxListenersExceededWarning on stderr. One pending listener is enough.
   it("waits for 'drain' with at most one listener, however many replies are pending", async () => {
     const output = new CollectingWritable({ highWaterMark: 1, delayed: true });
     let most = 0;

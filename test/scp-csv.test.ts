@@ -118,14 +118,13 @@ describe("scp csv: encodeCsv", () => {
     expect(encodeCsv({ fields: ["x", "_chunked_idx"], rows: [] })).to.equal("x,_chunked_idx\n");
   });
 
-  // BUG (src/scp/csv.ts encodeCsv): a table with no fields encodes as "\n", a body with one blank line,
-  // where splunklib replies with an empty body (chunked 1.0,17,0).
+  // Regression: it was "\n", a body of one blank line, where splunklib replies with an empty body.
   it("a table with no fields encodes as an empty body", () => {
     expect(encodeCsv({ fields: [], rows: [] })).to.equal("");
   });
 
-  // BUG (src/scp/csv.ts quote): a one-field row whose value is "" is written as a blank line, which every
-  // reader (decodeCsv included) skips, so the row is lost; Python's csv writer quotes it as "".
+  // Regression: written unquoted, the row is a blank line that every reader (decodeCsv included)
+  // skips, so the row was lost; Python's csv writer quotes it as "".
   it("keeps a one-field row with an empty value (written as \"\")", () => {
     const table = { fields: ["a"], rows: [[""], ["x"]] };
     expect(encodeCsv(table)).to.equal('a\n""\nx\n');

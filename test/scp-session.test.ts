@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CommandError, runSession } from "../src/scp/session";
+import { CommandError, CommandHandler, runSession } from "../src/scp/session";
 import { GETINFO, bytePieces, chunk, errorReply, execute, splitChunks } from "./support/scp-chunks";
 import { CollectingWritable, EchoHandler, handlerOf, piecesStream, runPieces, runWhole } from "./support/scp-session";
 
@@ -84,7 +84,7 @@ describe("scp session: the happy path", () => {
 describe("scp session: errors (exact reply bytes and exit code)", () => {
   // The first chunk is fed as a piece of its own: replies to chunks that share a read with the bad
   // bytes are the subject of a separate test below.
-  async function expectError(input: Buffer, message: string, before: Buffer = Buffer.alloc(0), handler = new EchoHandler()) {
+  async function expectError(input: Buffer, message: string, before: Buffer = Buffer.alloc(0), handler: CommandHandler = new EchoHandler()) {
     const result = await runPieces(firstChunkApart(input), handler);
     expect(result.output.toString("utf8")).to.equal(concat(before, errorReply(message)).toString("utf8"));
     expect(result.code).to.equal(1);
@@ -135,7 +135,7 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
     const handler = handlerOf(() => {
       throw new CommandError("Unrecognized option: x=y. Valid options: mode, phase");
     });
-    const result = await expectError(concat(GETINFO, execute(true, "a\n1\n")), "Unrecognized option: x=y. Valid options: mode, phase", STREAMING, handler as EchoHandler);
+    const result = await expectError(concat(GETINFO, execute(true, "a\n1\n")), "Unrecognized option: x=y. Valid options: mode, phase", STREAMING, handler);
     expect(result.logs).to.have.length(1);
   });
 
@@ -146,14 +146,14 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
         throw new CommandError("bad option");
       },
     );
-    return expectError(concat(GETINFO, execute(true)), "bad option", Buffer.alloc(0), handler as EchoHandler);
+    return expectError(concat(GETINFO, execute(true)), "bad option", Buffer.alloc(0), handler);
   });
 
   it("a generic Error: `Error: msg`, with its stack in the log only", async () => {
     const handler = handlerOf(() => {
       throw new Error("boom");
     });
-    const result = await expectError(concat(GETINFO, execute(false, "a\n1\n"), execute(true)), "Error: boom", STREAMING, handler as EchoHandler);
+    const result = await expectError(concat(GETINFO, execute(false, "a\n1\n"), execute(true)), "Error: boom", STREAMING, handler);
     expect(result.logs).to.have.length(2);
     expect(result.logs[1]).to.match(/^Error: boom\n\s+at /);
     expect(result.output.includes("    at ")).to.equal(false);
@@ -163,11 +163,11 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
     const typeError = handlerOf(() => {
       throw new TypeError("x is not a function");
     });
-    await expectError(concat(GETINFO, execute(true)), "TypeError: x is not a function", STREAMING, typeError as EchoHandler);
+    await expectError(concat(GETINFO, execute(true)), "TypeError: x is not a function", STREAMING, typeError);
     const text = handlerOf(() => {
       throw "plain text";
     });
-    await expectError(concat(GETINFO, execute(true)), "plain text", STREAMING, text as EchoHandler);
+    await expectError(concat(GETINFO, execute(true)), "plain text", STREAMING, text);
   });
 
   it("malformed CSV in an execute body fails the session through the handler", () =>
@@ -198,9 +198,8 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
 });
 
 describe("scp session: after an error, nothing more", () => {
-  // BUG (src/scp/session.ts fail/onData/onEnd): after the first error the session keeps its 'data' and
-  // 'end' listeners until the error chunk's write callback runs, so input that arrives in the meantime is
-  // still decoded and answered: more replies and more error chunks follow the first error chunk.
+  // Regression: the session kept its 'data' and 'end' listeners until the error chunk's write callback
+  // ran, so input arriving in the meantime was still answered, with more replies and error chunks.
   it("input arriving after a bad chunk gets no reply and no second error chunk", async () => {
     const result = await runPieces([GETINFO, chunk("{bad"), execute(true, "a\n1\n"), chunk("{bad")]);
     expect(result.output.toString()).to.equal(concat(STREAMING, errorReply('chunk 2 metadata is not JSON: "{bad"')).toString());
@@ -225,9 +224,8 @@ describe("scp session: after an error, nothing more", () => {
     expect([result.code, calls]).to.deep.equal([1, 1]);
   });
 
-  // BUG (src/scp/framing.ts ChunkDecoder.push + session.ts onData): push() throws on a bad chunk before
-  // returning the good chunks it completed from the same data, so whether those get replies depends on
-  // how stdin happened to be fragmented.
+  // Regression: push() threw on a bad chunk before returning the good chunks completed from the same
+  // data, so whether they got replies (and which error was reported) depended on stdin's fragmentation.
   it("chunks completed before a framing error are answered however the input was split", async () => {
     const stream = concat(GETINFO, execute(false, "a\n1\n"), Buffer.from("garbage\n"));
     const expected = concat(STREAMING, reply(false, "a\n1\n"), errorReply('expected a chunk header "chunked 1.0,<n>,<n>", got "garbage"')).toString();
