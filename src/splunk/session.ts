@@ -47,7 +47,8 @@ export async function openSession(connection: SplunkConnection): Promise<SplunkS
   const namespace = { owner: APP_OWNER, app: connection.app };
   const base = {
     scheme: "https",
-    host: hostForSdk(connection.url),
+    // URL.hostname keeps an IPv6 literal's brackets, which the SDK's scheme://host:port needs.
+    host: connection.url.hostname,
     port: connection.url.port || "443",
     owner: namespace.owner,
     app: namespace.app,
@@ -77,11 +78,6 @@ export async function openSession(connection: SplunkConnection): Promise<SplunkS
     version: service.version,
     secrets: () => [auth.kind === "token" ? auth.token : auth.password, service.sessionKey].filter((s) => !!s),
   };
-}
-
-/** The SDK builds URLs as scheme://host:port, so an IPv6 literal keeps its brackets. */
-function hostForSdk(url: URL): string {
-  return url.hostname;
 }
 
 /** Whether the app is installed (GET /services/apps/local/<app>), to tell a missing app from a missing object. */
