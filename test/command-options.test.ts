@@ -99,7 +99,7 @@ describe("command options: through a session", () => {
       const result = await runWhole(Buffer.concat([getinfo(args), execute(true, "a\n1\n")]), new EksPodScanCommand());
       expect(result.output.toString("utf8")).to.equal(errorReply(message).toString("utf8"));
       expect(result.code).to.equal(1);
-      expect(result.logs).to.deep.equal([`ekspodscan: error: ${message}`]);
+      expect(result.logs).to.deep.equal([`error: ${message}`]);
     });
   }
 

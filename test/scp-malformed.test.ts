@@ -26,7 +26,7 @@ function checkDiscipline(result: SessionResult): RawChunk[] {
   const message = last.meta.error as string;
   expect(typeof message).to.equal("string");
   expect(Buffer.concat([Buffer.from(last.header + "\n"), Buffer.from(last.metaText), last.body]).equals(errorReply(message))).to.equal(true);
-  expect(result.logs[0]).to.equal(`ekspodscan: error: ${message}`);
+  expect(result.logs[0]).to.equal(`error: ${message}`);
   return replies.slice(0, -1);
 }
 

@@ -88,7 +88,7 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
     const result = await runPieces(firstChunkApart(input), handler);
     expect(result.output.toString("utf8")).to.equal(concat(before, errorReply(message)).toString("utf8"));
     expect(result.code).to.equal(1);
-    expect(result.logs[0]).to.equal(`ekspodscan: error: ${message}`);
+    expect(result.logs[0]).to.equal(`error: ${message}`);
     return result;
   }
 

@@ -69,7 +69,7 @@ export function runSession(
       if (failed) return;
       failed = true;
       const message = userMessage(err);
-      log(`ekspodscan: error: ${message}`);
+      log(`error: ${message}`);
       if (!(err instanceof CommandError || err instanceof ProtocolError) && err instanceof Error && err.stack) log(err.stack);
       if (stopped) return;
       output.write(errorChunk(message), () => stop(1));
@@ -123,7 +123,7 @@ export function runSession(
     };
 
     output.on("error", (err: Error) => {
-      log(`ekspodscan: cannot write to splunkd: ${err.message}`);
+      log(`cannot write to splunkd: ${err.message}`);
       stop(1);
     });
     input.on("data", onData);
