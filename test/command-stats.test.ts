@@ -69,6 +69,27 @@ describe("command mode=stats: one reduce process fed the raw events (no pre-op r
   });
 });
 
+describe("command mode=stats: what splunkd's CSV may vary", () => {
+  it("reads \\r\\n line ends", async () => {
+    expect(await replyBodies([], [[true, csv(RECORDS).replace(/\n/g, "\r\n")]])).to.deep.equal([EXACT_RESULT_BODY]);
+  });
+
+  it("reads each chunk's columns by name: other fields, another order, one field missing", async () => {
+    const withoutAgent = EVENT_FIELD_ORDER.filter((f) => f !== "userAgent");
+    const chunks: Array<[boolean, string]> = [
+      [false, splunkdCsv([RECORDS[0]], withoutAgent)],
+      [true, splunkdCsv(RECORDS.slice(1), EVENT_FIELD_ORDER.slice().reverse())],
+    ];
+    // E1's curl/7.68.0 was not sent, so its group lists only the other two agents.
+    const expected = EXACT_RESULT_BODY.replace(
+      '"curl/7.68.0\nkube-hunter\nkubectl/v1.18.0",list,/api/v1/pods,$200$;$403$,$curl/7.68.0$;$kube-hunter$;$kubectl/v1.18.0$',
+      '"kube-hunter\nkubectl/v1.18.0",list,/api/v1/pods,$200$;$403$,$kube-hunter$;$kubectl/v1.18.0$',
+    );
+    expect(expected).to.not.equal(EXACT_RESULT_BODY);
+    expect(await replyBodies([], chunks)).to.deep.equal(["", expected]);
+  });
+});
+
 describe("command mode=stats: a reduce fed several execute chunks (the Python SDK's trap)", () => {
   const chunks: Array<[boolean, string]> = [
     [false, csv(RECORDS.slice(0, 2))],
