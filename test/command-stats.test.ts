@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { EXACT_ENRICHED_BODY, EXACT_RESULT_BODY, BROAD_RESULT_BODY, EVENT_FIELD_ORDER, PROD, RECORDS, STAGING } from "./support/command-events";
-import { replyBodies, runCommand } from "./support/command-run";
+import { EksPodScanCommand } from "../src/command/ekspodscan";
+import { replyBodies, runCommand, streamOf } from "./support/command-run";
 import { Cell, emptyReply, readReplies, readTable, Record, reply, splunkdCsv, splunkdReserialise, Table } from "./support/command-streams";
-import { chunk } from "./support/scp-chunks";
+import { bytePieces, chunk } from "./support/scp-chunks";
+import { runPieces, runWhole } from "./support/scp-session";
 
 const SEED_FIELDS = [
   "src_ip", "cluster_name", "user.username", "user.groups{}", "count", "firstTime", "lastTime",
@@ -121,6 +123,15 @@ describe("command mode=stats: a reduce fed several execute chunks (the Python SD
       const bodies = await replyBodies([], [[false, csv(RECORDS.slice(0, cut))], [true, csv(RECORDS.slice(cut))]]);
       expect(bodies, `cut at ${cut}`).to.deep.equal(["", EXACT_RESULT_BODY]);
     }
+  });
+
+  it("answers the same bytes when stdin hands the stream over one byte at a time", async () => {
+    const stream = streamOf([], chunks);
+    const whole = await runWhole(stream, new EksPodScanCommand());
+    const bytewise = await runPieces(bytePieces(stream), new EksPodScanCommand());
+    expect(bytewise.code).to.equal(0);
+    expect(bytewise.output.toString("utf8")).to.equal(whole.output.toString("utf8"));
+    expect(readReplies(bytewise.output).map((r) => r.body)).to.deep.equal(["", "", "", "", "", EXACT_RESULT_BODY]);
   });
 
   it("gives the same rows when the last chunk is header-only or empty", async () => {
