@@ -189,7 +189,7 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
     }
     expect(code).to.equal(1);
     expect(written.stdout).to.deep.equal([]);
-    expect(written.stderr).to.deep.equal(['ekspodscan: error: expected a chunk header "chunked 1.0,<n>,<n>", got "junk"\n']);
+    expect(written.stderr).to.deep.equal(['error: expected a chunk header "chunked 1.0,<n>,<n>", got "junk"\n']);
     expect(splitChunks(output.bytes()).map((c) => c.metaText)).to.deep.equal([
       '{"type":"streaming"}',
       '{"inspector":{"messages":[["ERROR","expected a chunk header \\"chunked 1.0,<n>,<n>\\", got \\"junk\\""]]},"finished":true,"error":"expected a chunk header \\"chunked 1.0,<n>,<n>\\", got \\"junk\\""}',
