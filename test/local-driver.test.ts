@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { decodeCsv, encodeCsv } from "../src/scp/csv";
+import { decodeCsv } from "../src/scp/csv";
 import { splitSearchArgs } from "../src/local/args";
 import { CommandFailure } from "../src/local/command-process";
 import { IndexedEvent } from "../src/local/event";
@@ -40,7 +40,7 @@ function handle(meta, body) {
   if (args.indexOf("phase=map") >= 0) return send({ finished: meta.finished }, "chunk,ips,__mv_ips\n" + executes + ",\"x\ny\",\"$x$;$y$\"\n");
   if (args.indexOf("mode=annotate") >= 0) {
     const lines = body.split("\n").slice(1).filter(Boolean);
-    return send({ inspector: { messages: [["WARN", "annotated " + lines.length]] }, finished: meta.finished }, "verb,_chunked_idx,seen\n" + lines.map((l) => l + ",yes").join("\n") + "\n");
+    return send({ inspector: { messages: [["WARN", "annotated " + lines.length]] }, finished: meta.finished }, "verb,_chunked_idx,seen\n" + lines.map((l, i) => "list," + i + ",yes").join("\n") + "\n");
   }
   send({ finished: meta.finished }, meta.finished ? "result,reduce_chunks\nfrom-reduce," + executes + "\n" : "");
 }
@@ -140,29 +140,32 @@ describe("splunkd stand-in (driver) against a recording stub command", () => {
     expect(mapGetinfo.meta.searchinfo.raw_args).to.deep.equal(["phase=map", '"note=a b"', "match=broad"]);
     expect(mapGetinfo.meta.searchinfo.sid).to.equal(sid);
 
+    // splunkd's CSV: every field has its __mv_ twin; names starting with "_" or holding "{}" quoted.
+    const HEADER = '"_time","user.groups{}",verb,"__mv__time","__mv_user.groups{}","__mv_verb"';
     // The map phase declared no required_fields: it gets the reporting phase's, without _chunked_idx.
     expect(selections.map((s) => [s.wants("verb"), s.wants("userAgent")])).to.deep.equal([[true, false]]);
     const mapExecutes = log.filter((r) => r.pid !== reducePid && r.meta.action === "execute");
     expect(mapExecutes.map((r) => [r.meta, r.body])).to.deep.equal([
-      [{ action: "execute", finished: false }, '_time,user.groups{},verb,__mv_user.groups{}\n1700000000.5,a,list,\n1700000001.5,"a\nb",list,$a$;$b$\n'],
-      [{ action: "execute", finished: false }, "_time,user.groups{},verb\n1700000002.5,a,list\n1700000003.5,a,list\n"],
-      [{ action: "execute", finished: true }, "_time,user.groups{},verb\n1700000004.5,a,list\n"],
+      [{ action: "execute", finished: false }, `${HEADER}\n1700000000.5,a,list,,,\n1700000001.5,"a\nb",list,,$a$;$b$,\n`],
+      [{ action: "execute", finished: false }, `${HEADER}\n1700000002.5,a,list,,,\n1700000003.5,a,list,,,\n`],
+      [{ action: "execute", finished: true }, `${HEADER}\n1700000004.5,a,list,,,\n`],
     ]);
 
-    // Each map reply reaches the reduce phase re-serialised (decoded, re-encoded with __mv_ twins).
+    // Each map reply reaches the reduce phase re-serialised (decoded, re-encoded with all __mv_ twins).
     const reduceExecutes = log.filter((r) => r.pid === reducePid && r.meta.action === "execute");
     expect(reduceExecutes.map((r) => r.meta.finished)).to.deep.equal([false, false, true]);
     expect(reduceExecutes.map((r) => decodeCsv(r.body))).to.deep.equal([1, 2, 3].map((n) => ({ fields: ["chunk", "ips"], rows: [[String(n), ["x", "y"]]] })));
-    expect(reduceExecutes[0].body).to.equal(encodeCsv({ fields: ["chunk", "ips"], rows: [["1", ["x", "y"]]] }));
+    expect(reduceExecutes[0].body).to.equal('chunk,ips,"__mv_chunk","__mv_ips"\n1,"x\ny",,$x$;$y$\n');
   });
 
   it("sends only a pre-op's own required_fields, with _chunked_idx 0..n-1 per chunk", async () => {
     await search(["maprequired=1"], 3);
+    const HEADER = '"_time",source,"_chunked_idx","__mv__time","__mv_source","__mv__chunked_idx"';
     const log = received();
     const mapExecutes = log.filter((r) => r.args[0] === "phase=map" && r.meta.action === "execute");
     expect(mapExecutes.map((r) => r.body)).to.deep.equal([
-      "_time,source,_chunked_idx\n1700000000.5,us-east-1:/aws/eks/c/cluster:s0,0\n1700000001.5,us-east-1:/aws/eks/c/cluster:s1,1\n",
-      "_time,source,_chunked_idx\n1700000002.5,us-east-1:/aws/eks/c/cluster:s2,0\n",
+      `${HEADER}\n1700000000.5,us-east-1:/aws/eks/c/cluster:s0,0,,,\n1700000001.5,us-east-1:/aws/eks/c/cluster:s1,1,,,\n`,
+      `${HEADER}\n1700000002.5,us-east-1:/aws/eks/c/cluster:s2,0,,,\n`,
     ]);
   });
 
@@ -170,8 +173,8 @@ describe("splunkd stand-in (driver) against a recording stub command", () => {
     await search([], 0);
     const executes = received().filter((r) => r.meta.action === "execute");
     expect(executes.map((r) => [r.args[0] === "phase=map" ? "map" : "reduce", r.meta.finished, r.body])).to.deep.equal([
-      ["map", true, "_time,user.groups{},verb\n"],
-      ["reduce", true, "chunk,ips,__mv_ips\n1,\"x\ny\",$x$;$y$\n"],
+      ["map", true, '"_time","user.groups{}",verb,"__mv__time","__mv_user.groups{}","__mv_verb"\n'],
+      ["reduce", true, 'chunk,ips,"__mv_chunk","__mv_ips"\n1,"x\ny",,$x$;$y$\n'],
     ]);
   });
 

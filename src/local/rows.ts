@@ -3,10 +3,10 @@
  * `_chunked_idx` 0..n-1 when the command itself declared required_fields), at most maxresultrows rows
  * per chunk, and the last chunk marked finished.
  */
-import { encodeCsv } from "../scp/csv";
 import { Cell } from "../scp/types";
 import { IndexedEvent } from "./event";
 import { FieldSelection } from "./flatten";
+import { csvHeader, csvRow } from "./splunkd-csv";
 
 export interface Projection {
   fields: string[] | null; // null: every field of every event
@@ -55,33 +55,42 @@ function allFields(events: IndexedEvent[]): string[] {
   return fields;
 }
 
-function encode(fields: string[], rows: Cell[][], chunkedIdx: boolean): string {
-  if (chunkedIdx) rows.forEach((row, index) => row.push(String(index)));
-  return encodeCsv({ fields: chunkedIdx ? fields.concat("_chunked_idx") : fields, rows });
-}
-
 /**
  * Groups the event batches into execute bodies of at most maxRows rows. A full chunk goes out only
  * once another event exists, so `finished` is exact; no events at all give one header-only chunk.
- * With a fixed projection each event is reduced to its row at once, so a chunk holds rows, not events.
+ * With a fixed projection each event becomes its CSV line at once, so a chunk holds lines, not events.
  */
 export async function* executeBodies(batches: AsyncIterable<IndexedEvent[]>, projection: Projection, maxRows: number): AsyncGenerator<ExecuteBody> {
   const fixed = projection.fields;
-  let rows: Cell[][] = [];
+  const withIdx = projection.chunkedIdx;
+  const header = fixed ? csvHeader(withIdx ? fixed.concat("_chunked_idx") : fixed) : "";
+  let lines: string[] = [];
   let events: IndexedEvent[] = [];
-  const size = () => (fixed ? rows.length : events.length);
+  const size = () => (fixed ? lines.length : events.length);
+  const lineOf = (event: IndexedEvent, fields: string[], index: number) => {
+    const cells: Cell[] = fields.map((field) => cellOf(event, field));
+    if (withIdx) cells.push(String(index));
+    return csvRow(cells);
+  };
   const flush = (finished: boolean): ExecuteBody => {
-    const fields = fixed || allFields(events);
-    const chunkRows = fixed ? rows : events.map((event) => fields.map((field) => cellOf(event, field)));
-    const body = { body: encode(fields, chunkRows, projection.chunkedIdx), rows: chunkRows.length, finished };
-    rows = [];
+    let text: string;
+    let rows: number;
+    if (fixed) {
+      text = header + "\n" + lines.map((line) => line + "\n").join("");
+      rows = lines.length;
+    } else {
+      const fields = allFields(events);
+      text = csvHeader(withIdx ? fields.concat("_chunked_idx") : fields) + "\n" + events.map((event, i) => lineOf(event, fields, i) + "\n").join("");
+      rows = events.length;
+    }
+    lines = [];
     events = [];
-    return body;
+    return { body: text, rows, finished };
   };
   for await (const batch of batches) {
     for (const event of batch) {
       if (size() === maxRows) yield flush(false);
-      if (fixed) rows.push(fixed.map((field) => cellOf(event, field)));
+      if (fixed) lines.push(lineOf(event, fixed, lines.length));
       else events.push(event);
     }
   }

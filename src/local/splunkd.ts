@@ -6,20 +6,21 @@
  *   3. stream the events to the first phase in execute chunks of at most maxresultrows rows (only
  *      the required fields, plus _chunked_idx when that phase asked for fields itself), waiting for
  *      each reply before the next chunk, the last chunk marked finished;
- *   4. re-serialise each map reply as splunkd would (decode, encode with __mv_ twins) and feed it to
+ *   4. re-serialise each map reply as splunkd would (decode, encode with all __mv_ twins) and feed it to
  *      the reduce process, the last chunk marked finished;
  *   5. close stdin and expect a clean exit; the rows the last phase returned are the result.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { decodeCsv, encodeCsv } from "../scp/csv";
+import { decodeCsv } from "../scp/csv";
 import { Cell, Chunk, Table } from "../scp/types";
 import { splitSearchArgs } from "./args";
 import { CommandFailure, CommandProcess, CommandSpec, MessageSink } from "./command-process";
 import { IndexedEvent } from "./event";
 import { FieldSelection } from "./flatten";
 import { ExecuteBody, Projection, executeBodies, selectionFor } from "./rows";
+import { splunkdCsv } from "./splunkd-csv";
 
 export const COMMAND_NAME = "ekspodscan";
 export const MAX_RESULT_ROWS = 50000;
@@ -126,7 +127,7 @@ async function forward(output: Table | null, reduce: CommandProcess, finished: b
   }
   for (let start = 0; start < rows.length; start += maxRows) {
     const last = start + maxRows >= rows.length;
-    const body = encodeCsv({ fields: (output as Table).fields, rows: rows.slice(start, start + maxRows) });
+    const body = splunkdCsv((output as Table).fields, rows.slice(start, start + maxRows));
     results.add(decodeReply(await reduce.request({ action: "execute", finished: finished && last }, body)));
   }
 }
