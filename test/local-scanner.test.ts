@@ -1,9 +1,15 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { JsonScanner, Scanned } from "../src/local/json-scanner";
+import { JsonScanner, ScannerOptions, Scanned } from "../src/local/json-scanner";
+
+const BYTE_BY_BYTE: ScannerOptions = { fastLines: false };
 
 function scan(...pieces: string[]): Scanned[] {
-  const scanner = new JsonScanner();
+  return scanWith(BYTE_BY_BYTE, ...pieces);
+}
+
+function scanWith(options: ScannerOptions, ...pieces: string[]): Scanned[] {
+  const scanner = new JsonScanner(options);
   const out: Scanned[] = [];
   for (const piece of pieces) out.push(...scanner.push(Buffer.from(piece)));
   out.push(...scanner.end());
@@ -44,19 +50,32 @@ describe("JsonScanner", () => {
     ]);
   });
 
-  it("gives the same values however the bytes are split (multibyte text included)", () => {
-    const text = '{"a":"ท t","b":[{"c":"\\\\"}]}\n{"events":[{"d":"é"},{"e":1}]}\n{"f":"x"}{"g":{}}\n';
-    const bytes = Buffer.from(text);
-    const whole = scan(text);
-    fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 8 }), (cuts) => {
-        const points = [0, ...cuts.sort((a, b) => a - b), bytes.length];
-        const scanner = new JsonScanner();
-        const out: Scanned[] = [];
-        for (let i = 0; i + 1 < points.length; i++) out.push(...scanner.push(bytes.subarray(points[i], points[i + 1])));
-        out.push(...scanner.end());
-        expect(out).to.deep.equal(whole);
-      }),
-    );
+  it("fast path: once the file is known to be line oriented, hands over whole {...} lines unchecked", () => {
+    const text = '{"a":1}\n{"b":"x"}{"c":2}\n  {"d":"\u00e9"} \r\n{"e":\n{"f":3}';
+    expect(scanWith({}, text)).to.deep.equal([
+      { kind: "value", text: '{"a":1}', line: 1 }, // the first line decides the mode, so it is scanned
+      { kind: "line", text: '{"b":"x"}{"c":2}', line: 2 },
+      { kind: "line", text: '{"d":"\u00e9"}', line: 3 },
+      { kind: "error", line: 4, message: "JSON value not closed at the end of its line (truncated line?)" },
+      { kind: "value", text: '{"f":3}', line: 5 }, // no line break at the end: scanned
+    ]);
   });
+
+  for (const [name, options] of [["byte by byte", BYTE_BY_BYTE], ["with fast lines", {}]] as Array<[string, ScannerOptions]>) {
+    it(`gives the same values however the bytes are split (multibyte text included), ${name}`, () => {
+      const text = '{"a":"ท t","b":[{"c":"\\\\"}]}\n{"events":[{"d":"é"},{"e":1}]}\n{"f":"x"}{"g":{}}\n{"h":"ท"}\n{"i":';
+      const bytes = Buffer.from(text);
+      const whole = scanWith(options, text);
+      fc.assert(
+        fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 8 }), (cuts) => {
+          const points = [0, ...cuts.sort((a, b) => a - b), bytes.length];
+          const scanner = new JsonScanner(options);
+          const out: Scanned[] = [];
+          for (let i = 0; i + 1 < points.length; i++) out.push(...scanner.push(bytes.subarray(points[i], points[i + 1])));
+          out.push(...scanner.end());
+          expect(out).to.deep.equal(whole);
+        }),
+      );
+    });
+  }
 });

@@ -57,6 +57,11 @@ export function decodeValue(text: string, isEventsItem: boolean, options: Decode
     sink.reject(`not valid JSON (${(err as Error).message})`);
     return undefined;
   }
+  return decodeParsed(value, text, isEventsItem, options, sink);
+}
+
+/** Decodes a value already parsed from `text`. */
+export function decodeParsed(value: unknown, text: string, isEventsItem: boolean, options: DecodeOptions, sink: DecodeSink): FormatName | undefined {
   if (!isObject(value)) {
     sink.reject(`not a JSON object; ${FORMAT_HELP}`);
     return undefined;
@@ -78,6 +83,14 @@ export function decodeValue(text: string, isEventsItem: boolean, options: Decode
     if (problem) sink.reject(problem);
     else decodeAuditLine(text, value, options, sink);
     return "audit";
+  }
+  if (Array.isArray(value.events)) {
+    // `aws logs` output on one line (e.g. after `jq -c`): the scanner did not stream it.
+    for (const item of value.events) {
+      if (isObject(item)) decodeCliEvent(item, options, sink);
+      else sink.reject("events[]: not an object");
+    }
+    return "aws-cli";
   }
   sink.reject(`not a recognised record; ${FORMAT_HELP}`);
   return undefined;

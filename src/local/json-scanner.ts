@@ -10,6 +10,7 @@
  */
 export type Scanned =
   | { kind: "value"; text: string; line: number } // a complete top-level value
+  | { kind: "line"; text: string; line: number } // a whole line from "{" to "}", not yet checked (fast path)
   | { kind: "item"; text: string; line: number } // an element of a top-level object's "events" array
   | { kind: "error"; line: number; message: string };
 
@@ -22,6 +23,8 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const STREAMED_KEY = "events";
+/** Lines up to this long are cut out whole with indexOf instead of being scanned byte by byte. */
+const FAST_LINE_MAX = 8 << 20;
 /** An audit event is a few KB; a value this big is not one, and holding it would defeat streaming. */
 const MAX_VALUE_BYTES = 64 << 20;
 
@@ -40,10 +43,19 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === LF || b === CR || b === 0x1e;
 }
 
+export interface ScannerOptions {
+  firstLine?: number; // number of the first line (when re-scanning one line of a file)
+  lineOriented?: boolean; // known in advance instead of decided by the first line
+  fastLines?: boolean; // hand whole "{...}" lines over unchecked (default true); the caller re-scans a line that does not parse
+}
+
 export class JsonScanner {
   private pending: Buffer = Buffer.alloc(0);
-  private line = 1;
+  private pendingScanned = 0; // bytes of `pending` already scanned
+  private deferred = -1; // start of a line left for the next push, which may bring its end
+  private line: number;
   private lineOriented: boolean | undefined; // undecided until the first line ends
+  private fastLines: boolean;
   private firstLineStart = ""; // the first two non-blank characters of line 1
   private head: Buffer | null = Buffer.alloc(0); // the first bytes, until a byte order mark is ruled out
 
@@ -60,6 +72,12 @@ export class JsonScanner {
   private itemStart = -1;
   private itemLine = 0;
 
+  constructor(options: ScannerOptions = {}) {
+    this.line = options.firstLine || 1;
+    this.lineOriented = options.lineOriented;
+    this.fastLines = options.fastLines !== false;
+  }
+
   push(data: Buffer): Scanned[] {
     if (this.head) {
       this.head = Buffer.concat([this.head, data]);
@@ -68,7 +86,7 @@ export class JsonScanner {
     }
     const out: Scanned[] = [];
     const buf = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
-    let i = this.pending.length;
+    let i = this.pendingScanned;
     const n = buf.length;
     for (; i < n; i++) {
       // Fast paths: most bytes are inside strings or between structural characters.
@@ -107,6 +125,23 @@ export class JsonScanner {
       if (this.skippingLine) continue;
       if (this.depth === 0) {
         if (isSpace(b)) continue;
+        if (b === OPEN_BRACE && this.lineOriented === true && this.fastLines) {
+          const lf = buf.indexOf(LF, i);
+          if (lf < 0 && n - i <= FAST_LINE_MAX) {
+            this.deferred = i;
+            break;
+          }
+          if (lf >= 0 && lf - i <= FAST_LINE_MAX) {
+            let end = lf;
+            while (end > i && isSpace(buf[end - 1])) end--;
+            if (buf[end - 1] === CLOSE_BRACE) {
+              out.push({ kind: "line", text: buf.toString("utf8", i, end), line: this.line });
+              this.line++;
+              i = lf;
+              continue;
+            }
+          }
+        }
         if (b === OPEN_BRACE || b === OPEN_BRACKET) {
           this.depth = 1;
           this.valueStart = i;
@@ -150,6 +185,7 @@ export class JsonScanner {
       this.broken(out, `JSON value larger than ${MAX_VALUE_BYTES >> 20} MiB; skipped to the next line`);
       this.skippingLine = true;
       this.pending = Buffer.alloc(0);
+      this.pendingScanned = 0;
     }
     return out;
   }
@@ -157,8 +193,17 @@ export class JsonScanner {
   /** Call at the end of input: reports a value left open. */
   end(): Scanned[] {
     const out: Scanned[] = this.head ? this.push(this.stripByteOrderMark()) : [];
+    if (this.pendingScanned < this.pending.length) {
+      // A last line without a line break: scan it byte by byte.
+      const rest = this.pending;
+      this.pending = Buffer.alloc(0);
+      this.pendingScanned = 0;
+      this.fastLines = false;
+      out.push(...this.push(rest));
+    }
     if (this.depth > 0 || this.inString) this.broken(out, "input ends inside a JSON value (truncated file?)");
     this.pending = Buffer.alloc(0);
+    this.pendingScanned = 0;
     return out;
   }
 
@@ -196,8 +241,10 @@ export class JsonScanner {
   /** Keeps only the bytes of the value still open, and re-bases the offsets into them. */
   private keep(buf: Buffer): void {
     let from = buf.length;
-    for (const start of [this.valueStart, this.itemStart, this.keyStart]) if (start >= 0 && start < from) from = start;
+    for (const start of [this.valueStart, this.itemStart, this.keyStart, this.deferred]) if (start >= 0 && start < from) from = start;
     this.pending = from < buf.length ? Buffer.from(buf.subarray(from)) : Buffer.alloc(0);
+    this.pendingScanned = (this.deferred >= 0 ? this.deferred : buf.length) - from;
+    this.deferred = -1;
     if (this.valueStart >= 0) this.valueStart -= from;
     if (this.itemStart >= 0) this.itemStart -= from;
     if (this.keyStart >= 0) this.keyStart -= from;

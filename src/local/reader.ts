@@ -8,8 +8,8 @@ import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { IndexedEvent } from "./event";
 import { FieldSelection } from "./flatten";
-import { DecodeOptions, FORMAT_HELP, InputUsageError, decodeValue } from "./formats";
-import { JsonScanner } from "./json-scanner";
+import { DecodeOptions, FORMAT_HELP, InputUsageError, decodeParsed, decodeValue } from "./formats";
+import { JsonScanner, Scanned } from "./json-scanner";
 import { InputReport } from "./report";
 
 export interface ReadOptions {
@@ -22,7 +22,7 @@ export interface ReadOptions {
 
 /** After this many values that fit no format and none that does, the file is not an export at all. */
 const UNRECOGNISED_LIMIT = 20;
-const READ_CHUNK_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 1 << 16;
 
 export function displayName(path: string): string {
   return path === "-" ? "<stdin>" : path;
@@ -98,13 +98,33 @@ async function* readOne(path: string, options: ReadOptions, report: InputReport,
     skip: (reason: string) => report.skip(reason),
   };
 
+  const decodeLine = (text: string, lineNumber: number): boolean => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Not one JSON value: scan the line byte by byte, which splits concatenated objects and
+      // says what is wrong with a broken one.
+      const scanner = new JsonScanner({ firstLine: lineNumber, lineOriented: true, fastLines: false });
+      return take([...scanner.push(Buffer.from(`${text}\n`)), ...scanner.end()]);
+    }
+    return decodeParsed(value, text, false, decode, sink) !== undefined;
+  };
+
   /** Decodes what the scanner found; false when the file turned out not to be an export at all. */
-  const take = (found: ReturnType<JsonScanner["push"]>): boolean => {
+  const take = (found: Scanned[]): boolean => {
     for (const item of found) {
       line = item.line;
+      let fits: boolean;
       if (item.kind === "error") {
         report.reject(file, item.line, item.message);
-      } else if (decodeValue(item.text, item.kind === "item", decode, sink)) {
+        continue;
+      } else if (item.kind === "line") {
+        fits = decodeLine(item.text, item.line);
+      } else {
+        fits = decodeValue(item.text, item.kind === "item", decode, sink) !== undefined;
+      }
+      if (fits) {
         recognised = true;
       } else if (!recognised && ++unrecognised >= UNRECOGNISED_LIMIT) {
         report.fail(file, item.line, `stopped reading: no record fits a known format; ${FORMAT_HELP}`);
