@@ -198,3 +198,22 @@ describe("timeFromRfc3339", () => {
     expect(timeFromRfc3339("2023-12-07T14:44:53")).to.equal(undefined);
   });
 });
+
+describe("InputReport progress", () => {
+  it("prints a progress line for big inputs, once per interval, not before the first interval", () => {
+    let stderr = "";
+    let now = 0;
+    const report = new InputReport({ write: (t) => void (stderr += t), isTTY: false, now: () => now }, 100e6);
+    report.events = 10;
+    report.progress(1e6);
+    now = 10_000;
+    report.events = 500_000;
+    report.progress(50e6);
+    now = 15_000;
+    report.progress(60e6);
+    expect(stderr).to.equal("hunt: read 500,000 events (50.0 MB of 100.0 MB, 50%) at 50,000 events/s\n");
+    const small = new InputReport({ write: (t) => void (stderr += t), isTTY: false, now: () => (now += 20_000) }, 1e6);
+    small.progress(1e6);
+    expect(stderr.split("\n")).to.have.length(2);
+  });
+});

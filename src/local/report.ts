@@ -34,6 +34,7 @@ export class InputReport {
     private readonly totalBytes: number | undefined, // sum of file sizes; undefined when stdin is read
   ) {
     this.started = out.now();
+    this.lastProgress = this.started; // the first line after one interval, not at once
   }
 
   reject(file: string, line: number, message: string): void {
