@@ -140,6 +140,11 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`hunt: note: the ${FILTER_MACRO} macro in ${values.app} is \`${filter}\`; hunt runs only \`search *\`, so these rows are unfiltered\n`);
     }
   }
+  const code = report.rejected > 0 ? EXIT.rejectedInput : EXIT.ok;
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(code);
+  });
   process.stdout.write(renderRows(table.fields, table.rows, format));
-  return report.rejected > 0 ? EXIT.rejectedInput : EXIT.ok;
+  return code;
 }
