@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { PARTIAL_COLUMNS, PodScanStats } from "../src/detection";
+import { auditEvent, PARTIAL_COLUMNS, PodScanStats } from "../src/detection";
 import type { AuditEvent, FieldValue, PartialRecord } from "../src/detection";
 
 // Small alphabets so that events collide in groups, values repeat and times tie.
@@ -82,6 +82,27 @@ function oracle(events: AuditEvent[]): FieldValue[][] {
     ]);
 }
 
+/**
+ * Many by-field triples whose sources have one length and differ in one character (the index tells
+ * them apart by probing characters, then switches to a Map past 16 triples), and more distinct
+ * values per field than the short list holds before it becomes a Set.
+ */
+const near = (prefix: string) => Array.from({ length: 6 }, (_, i) => prefix.replace("#", String(i)));
+const crowdedArb: fc.Arbitrary<AuditEvent> = fc.record({
+  time: value(TIMES),
+  username: value(["system:anonymous", "system:anonymouS", "anon"]),
+  groups: field(["system:unauthenticated", "system:unauthenticateD"]),
+  verb: value(["list"]),
+  resource: value(["pods"]),
+  requestURI: field(near("/api/v1/namespaces/n#/pods")),
+  source: value(near("us-east-1:/aws/eks/c#/cluster:x1").concat(near("us-east-#:/aws/eks/c1/cluster:x1"), near("us-east-1:/aws/eks/c1/cluster:x#"))),
+  sourceIPs: value(["10.0.0.1", "10.0.0.2"]),
+  reason: value(["Forbidden"]),
+  code: value(["403"]),
+  userAgent: field(near("agent-#").concat(near("client/#"))),
+  decision: value(["forbid"]),
+});
+
 describe("detection: PodScanStats merge (property)", () => {
   it("matches a naive model of Splunk's stats", () => {
     fc.assert(
@@ -90,6 +111,23 @@ describe("detection: PodScanStats merge (property)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("matches the model with many near-identical triples and many distinct values", () => {
+    fc.assert(
+      fc.property(fc.array(crowdedArb, { minLength: 20, maxLength: 120 }), (events) => {
+        expect(aggregate(events).resultRows(false)).to.deep.equal(oracle(events));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps results exact across the periodic copy of borrowed times", () => {
+    const events: AuditEvent[] = [];
+    for (let i = 0; i < 70000; i++) {
+      events.push(auditEvent({ time: String(1000 + ((i * 7919) % 70001)), username: "system:anonymous", groups: "g", sourceIPs: "ip" + (i % 3), source: "s" }));
+    }
+    expect(aggregate(events).resultRows(false).map((r) => r.slice(0, 7))).to.deep.equal(oracle(events).map((r) => r.slice(0, 7)));
   });
 
   it("merging partials of any split equals aggregating everything at once", () => {

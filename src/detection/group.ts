@@ -1,11 +1,14 @@
-import type { AuditEvent } from "./event";
-import { addValues, compareStrings } from "./values";
+import type { AuditEvent, FieldValue } from "./event";
+import { ownCopy, ValueList } from "./value-list";
+import { compareStrings } from "./values";
 
 /**
  * The running state of one stats group (one combination of src_ip, cluster_name, user.username,
  * user.groups{}). Times are kept as the string the event carried plus its number, so the output
  * shows the original text while min/max compare numerically. Equal numbers written differently
  * ("1.5", "1.50") resolve to the smaller string, so the result does not depend on event order.
+ * Every string kept is an own copy (see ownCopy), except the times: they change with almost every
+ * event, so they are borrowed and copied in batches by detachTimes.
  */
 export class StatsGroup {
   count = 0;
@@ -13,33 +16,62 @@ export class StatsGroup {
   firstNum = 0;
   lastTime = "";
   lastNum = 0;
-  readonly reasons = new Set<string>();
-  readonly codes = new Set<string>();
-  readonly userAgents = new Set<string>();
-  readonly verbs = new Set<string>();
-  readonly uris = new Set<string>();
-  readonly decisions = new Set<string>();
+  readonly reasons = new ValueList();
+  readonly codes = new ValueList();
+  readonly userAgents = new ValueList();
+  readonly verbs = new ValueList();
+  readonly uris = new ValueList();
+  readonly decisions = new ValueList();
+  // The value each field last added ("" = nothing yet, or a multivalue, which never compares equal).
+  private lastReason: FieldValue = "";
+  private lastCode: FieldValue = "";
+  private lastUserAgent: FieldValue = "";
+  private lastVerb: FieldValue = "";
+  private lastUri: FieldValue = "";
+  private lastDecision: FieldValue = "";
 
-  constructor(
-    readonly srcIp: string,
-    readonly clusterName: string,
-    readonly username: string,
-    readonly userGroup: string,
-  ) {}
+  /** Whether firstTime/lastTime may still be the event's own strings (see PodScanStats). */
+  borrowsTimes = false;
 
-  /** One event; `time` is its _time text ("" to skip) and `num` its value (NaN to skip). */
+  readonly srcIp: string;
+  readonly clusterName: string;
+  readonly username: string;
+  readonly userGroup: string;
+
+  constructor(srcIp: string, clusterName: string, username: string, userGroup: string) {
+    this.srcIp = ownCopy(srcIp);
+    this.clusterName = ownCopy(clusterName);
+    this.username = ownCopy(username);
+    this.userGroup = ownCopy(userGroup);
+  }
+
+  /** One event; `time` is its _time text and `num` its value (NaN: no usable time). */
   addEvent(ev: AuditEvent, time: string, num: number): void {
     this.count++;
     if (num === num) {
       this.offerFirst(time, num);
       this.offerLast(time, num);
     }
-    addValues(this.reasons, ev.reason);
-    addValues(this.codes, ev.code);
-    addValues(this.userAgents, ev.userAgent);
-    addValues(this.verbs, ev.verb);
-    addValues(this.uris, ev.requestURI);
-    addValues(this.decisions, ev.decision);
+    // Repeats of the group's previous value (the common case) skip the list entirely.
+    const reason = ev.reason;
+    if (reason !== this.lastReason) this.lastReason = addValue(this.reasons, reason);
+    const code = ev.code;
+    if (code !== this.lastCode) this.lastCode = addValue(this.codes, code);
+    const userAgent = ev.userAgent;
+    if (userAgent !== this.lastUserAgent) this.lastUserAgent = addValue(this.userAgents, userAgent);
+    const verb = ev.verb;
+    if (verb !== this.lastVerb) this.lastVerb = addValue(this.verbs, verb);
+    const uri = ev.requestURI;
+    if (uri !== this.lastUri) this.lastUri = addValue(this.uris, uri);
+    const decision = ev.decision;
+    if (decision !== this.lastDecision) this.lastDecision = addValue(this.decisions, decision);
+  }
+
+  /** Replaces borrowed times with own copies. */
+  detachTimes(): void {
+    this.firstTime = ownCopy(this.firstTime);
+    this.lastTime = ownCopy(this.lastTime);
+    this.borrowsTimes = false;
   }
 
   offerFirst(time: string, num: number): void {
@@ -63,6 +95,25 @@ export class StatsGroup {
       this.lastNum = num;
     }
   }
+}
+
+/** Adds the present values of a field to a list. */
+export function addValues(list: ValueList, field: FieldValue): void {
+  if (typeof field === "string") {
+    if (field !== "") list.add(field);
+    return;
+  }
+  for (let i = 0; i < field.length; i++) if (field[i] !== "") list.add(field[i]);
+}
+
+/**
+ * addValues, returning what to remember as the field's previous value: the kept copy of a single
+ * string (never the event's own string, which would pin its CSV chunk in memory), else "".
+ */
+function addValue(list: ValueList, field: FieldValue): FieldValue {
+  if (typeof field === "string") return field === "" ? "" : list.add(field);
+  addValues(list, field);
+  return "";
 }
 
 /** The numeric value of a _time text, NaN when it has none (empty or not a number). */

@@ -1,7 +1,8 @@
 import type { AuditEvent, FieldValue } from "./event";
 import { ENRICH_COLUMNS, enrichCells } from "./enrich";
-import { compareGroups, StatsGroup, timeNumber } from "./group";
-import { addValues, cellOf, valuesOf } from "./values";
+import { addValues, compareGroups, StatsGroup, timeNumber } from "./group";
+import { GroupIndex } from "./group-index";
+import { cellOf, valuesOf } from "./values";
 
 export { ENRICH_COLUMNS };
 
@@ -38,10 +39,12 @@ export type PartialRecord = { [column: string]: FieldValue };
  * by-field is missing. Partials from any split of the events merge to the same result.
  */
 export class PodScanStats {
-  private readonly groups = new Map<string, StatsGroup>();
+  private readonly index = new GroupIndex();
+  private readonly borrowers: StatsGroup[] = [];
+  private sinceDetach = 0;
 
   get groupCount(): number {
-    return this.groups.size;
+    return this.index.groups.length;
   }
 
   /** An event that already matched. */
@@ -59,10 +62,30 @@ export class PodScanStats {
       typeof time === "string"
     ) {
       if (ip === "" || source === "" || user === "" || group === "") return;
-      this.groupFor(ip, source, user, group).addEvent(ev, time, timeNumber(time));
+      const g = this.index.groupFor(ip, source, user, group);
+      g.addEvent(ev, time, timeNumber(time));
+      this.borrowed(g);
       return;
     }
     this.addExpanded(ev);
+  }
+
+  /**
+   * Notes that a group may hold strings of the current input (its times), and every DETACH_EVERY
+   * notes copies them out, so at most that many events' worth of input text stays reachable from
+   * the stats, however long it lives. Copying each time as it came cost as much as the rest of
+   * addEvent.
+   */
+  private borrowed(g: StatsGroup): void {
+    if (!g.borrowsTimes) {
+      g.borrowsTimes = true;
+      this.borrowers.push(g);
+    }
+    if (++this.sinceDetach >= DETACH_EVERY) {
+      for (const b of this.borrowers) b.detachTimes();
+      this.borrowers.length = 0;
+      this.sinceDetach = 0;
+    }
   }
 
   /** Multivalue by-fields (or _time): every distinct combination, each once. */
@@ -76,9 +99,10 @@ export class PodScanStats {
       for (const source of sources) {
         for (const user of users) {
           for (const group of groups) {
-            const g = this.groupFor(ip, source, user, group);
+            const g = this.index.groupFor(ip, source, user, group);
             g.addEvent(ev, "", NaN);
             for (const time of times) offerTime(g, time, time);
+            this.borrowed(g);
           }
         }
       }
@@ -95,9 +119,10 @@ export class PodScanStats {
     if (typeof count !== "string" || !/^[0-9]+$/.test(count)) {
       throw new Error("ekspodscan: partial row has no valid count: " + JSON.stringify(count));
     }
-    const g = this.groupFor(ip, source, user, group);
+    const g = this.index.groupFor(ip, source, user, group);
     g.count += parseInt(count, 10);
     offerTime(g, cell(row, "firstTime"), cell(row, "lastTime"));
+    this.borrowed(g);
     addValues(g.reasons, cell(row, "values(responseStatus.reason)"));
     addValues(g.codes, cell(row, "values(responseStatus.code)"));
     addValues(g.userAgents, cell(row, "values(userAgent)"));
@@ -109,27 +134,27 @@ export class PodScanStats {
   /** One row per group, cells in PARTIAL_COLUMNS order (group order is not meaningful). */
   partialRows(): FieldValue[][] {
     const rows: FieldValue[][] = [];
-    this.groups.forEach((g) => {
+    for (const g of this.index.groups) {
       const row = seedCells(g);
-      row.push(cellOf(g.decisions));
+      row.push(cellOf(g.decisions.toArray()));
       rows.push(row);
-    });
+    }
     return rows;
   }
 
   /** The seed's rows sorted by the by-fields, plus ENRICH_COLUMNS when enrich. */
   resultRows(enrich: boolean): FieldValue[][] {
-    const sorted = Array.from(this.groups.values()).sort(compareGroups);
+    const sorted = this.index.groups.slice().sort(compareGroups);
     return sorted.map((g) => {
       const row = seedCells(g);
       if (enrich) {
         const extra = enrichCells(
           {
             sources: [g.clusterName],
-            codes: Array.from(g.codes),
-            decisions: Array.from(g.decisions),
-            uris: Array.from(g.uris),
-            userAgents: Array.from(g.userAgents),
+            codes: g.codes.toArray(),
+            decisions: g.decisions.toArray(),
+            uris: g.uris.toArray(),
+            userAgents: g.userAgents.toArray(),
           },
           true,
         );
@@ -138,18 +163,10 @@ export class PodScanStats {
       return row;
     });
   }
-
-  private groupFor(ip: string, source: string, user: string, group: string): StatsGroup {
-    // Length prefixes make the key unambiguous whatever characters the values contain.
-    const key = ip.length + ":" + ip + source.length + ":" + source + user.length + ":" + user + group;
-    let g = this.groups.get(key);
-    if (g === undefined) {
-      g = new StatsGroup(ip, source, user, group);
-      this.groups.set(key, g);
-    }
-    return g;
-  }
 }
+
+/** Events (or partial rows) between two copies of borrowed times: about one chunk of input. */
+const DETACH_EVERY = 32768;
 
 function seedCells(g: StatsGroup): FieldValue[] {
   return [
@@ -160,11 +177,11 @@ function seedCells(g: StatsGroup): FieldValue[] {
     String(g.count),
     g.firstTime,
     g.lastTime,
-    cellOf(g.reasons),
-    cellOf(g.codes),
-    cellOf(g.userAgents),
-    cellOf(g.verbs),
-    cellOf(g.uris),
+    cellOf(g.reasons.toArray()),
+    cellOf(g.codes.toArray()),
+    cellOf(g.userAgents.toArray()),
+    cellOf(g.verbs.toArray()),
+    cellOf(g.uris.toArray()),
   ];
 }
 

@@ -53,19 +53,10 @@ export function compareStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** A stats-style cell from distinct values: "" for none, the value for one, a sorted multivalue else. */
-export function cellOf(distinct: Set<string> | string[]): FieldValue {
-  const list = Array.isArray(distinct) ? distinct : Array.from(distinct);
+/** A stats-style cell from distinct values: "" for none, the value for one, else a multivalue sorted in place. */
+export function cellOf(distinct: string[]): FieldValue {
+  const list = distinct;
   if (list.length === 0) return "";
   if (list.length === 1) return list[0];
   return list.sort(compareStrings);
-}
-
-/** Adds the present values of a field to a set. */
-export function addValues(set: Set<string>, field: FieldValue): void {
-  if (typeof field === "string") {
-    if (field !== "") set.add(field);
-    return;
-  }
-  for (let i = 0; i < field.length; i++) if (field[i] !== "") set.add(field[i]);
 }
