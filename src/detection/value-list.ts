@@ -22,7 +22,13 @@ export class ValueList {
       return kept;
     }
     const items = this.items;
-    for (let i = 0; i < items.length; i++) if (items[i] === value) return items[i];
+    const n = value.length;
+    const end = value.charCodeAt(n - 1);
+    for (let i = 0; i < items.length; i++) {
+      // A slice of the CSV chunk compares through a runtime call; rule most items out cheaply.
+      const item = items[i];
+      if (item.length === n && item.charCodeAt(n - 1) === end && item === value) return item;
+    }
     const kept = ownCopy(value);
     items.push(kept);
     if (items.length > SMALL) this.set = new Set(items);
