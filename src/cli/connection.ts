@@ -3,6 +3,7 @@
  * secret, and turning failures into messages and exit codes.
  */
 import { readFileSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SplunkError, type SplunkErrorKind } from "../splunk/errors";
 import { DEFAULT_APP, type SplunkAuth, type SplunkConnection } from "../splunk/session";
 import { CliError, EXIT } from "./exit";
@@ -239,4 +240,11 @@ function readCa(file: string): Buffer {
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw usage(`--ca: ${file} holds no PEM certificate`);
   return pem;
+}
+
+/** The options of a subcommand: strict, no positionals, `--opt -value` joined, errors as usage errors. */
+export function parseSubcommandArgs<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
+  return parsedOrUsage(() =>
+    parseArgs({ args: joinDashValues(argv, options), options, strict: true, allowPositionals: false }),
+  ).values;
 }

@@ -1,7 +1,6 @@
 /**
  * eks-pod-scan deploy: install or update the app, over REST or by unpacking into $SPLUNK_HOME.
  */
-import { parseArgs } from "node:util";
 import { deployToSplunkHome } from "../splunk/deploy-local";
 import { checkServerPackagePath, deployOverRest, type DeployResult } from "../splunk/deploy-rest";
 import { DEFAULT_APP, openSession } from "../splunk/session";
@@ -12,8 +11,7 @@ import {
   connectionFromOptions,
   hasConnectionOptions,
   Output,
-  joinDashValues,
-  parsedOrUsage,
+  parseSubcommandArgs,
   processIo,
   runCommand,
   type CliIo,
@@ -57,14 +55,7 @@ export async function run(argv: string[]): Promise<number> {
 export async function runWith(argv: string[], io: CliIo): Promise<number> {
   const output = new Output(io, "deploy");
   return runCommand(output, "deploy", async () => {
-    const { values } = parsedOrUsage(() =>
-      parseArgs({
-        args: joinDashValues(argv, OPTIONS),
-        options: OPTIONS,
-        strict: true,
-        allowPositionals: false,
-      }),
-    );
+    const values = parseSubcommandArgs(argv, OPTIONS);
     if (values.help) {
       output.out(HELP);
       return EXIT.ok;

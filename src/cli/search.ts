@@ -1,10 +1,9 @@
 /**
  * eks-pod-scan search: dispatch the saved hunting search on a Splunk, wait, print its rows.
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_SAVED_SEARCH, runSavedSearch, type JobProgress } from "../splunk/search";
 import { openSession } from "../splunk/session";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, joinDashValues, Output, parsedOrUsage, processIo, runCommand, type CliIo } from "./connection";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, Output, parseSubcommandArgs, processIo, runCommand, type CliIo } from "./connection";
 import { CliError, EXIT } from "./exit";
 import { renderRows, type OutputFormat } from "./format";
 
@@ -52,14 +51,7 @@ export async function run(argv: string[]): Promise<number> {
 export async function runWith(argv: string[], io: CliIo, options: { pollIntervalMs?: number; signal?: AbortSignal } = {}): Promise<number> {
   const output = new Output(io, "search");
   return runCommand(output, "search", async () => {
-    const { values } = parsedOrUsage(() =>
-      parseArgs({
-        args: joinDashValues(argv, OPTIONS),
-        options: OPTIONS,
-        strict: true,
-        allowPositionals: false,
-      }),
-    );
+    const values = parseSubcommandArgs(argv, OPTIONS);
     if (values.help) {
       output.out(HELP);
       return EXIT.ok;

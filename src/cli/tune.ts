@@ -1,7 +1,6 @@
 /**
  * eks-pod-scan tune: set the filter macro from intent, in an app directory or over REST.
  */
-import { parseArgs } from "node:util";
 import { SplunkError } from "../splunk/errors";
 import { FILTER_MACRO, parseMinCount, PASS_ALL_DEFINITION, renderFilter } from "../splunk/filter";
 import { openSession } from "../splunk/session";
@@ -12,8 +11,7 @@ import {
   connectionFromOptions,
   hasConnectionOptions,
   Output,
-  joinDashValues,
-  parsedOrUsage,
+  parseSubcommandArgs,
   processIo,
   runCommand,
   type CliIo,
@@ -70,14 +68,7 @@ export async function run(argv: string[]): Promise<number> {
 export async function runWith(argv: string[], io: CliIo): Promise<number> {
   const output = new Output(io, "tune");
   return runCommand(output, "tune", async () => {
-    const { values } = parsedOrUsage(() =>
-      parseArgs({
-        args: joinDashValues(argv, OPTIONS),
-        options: OPTIONS,
-        strict: true,
-        allowPositionals: false,
-      }),
-    );
+    const values = parseSubcommandArgs(argv, OPTIONS);
     if (values.help) {
       output.out(HELP);
       return EXIT.ok;
