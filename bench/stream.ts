@@ -6,6 +6,7 @@
 import { createWriteStream } from "fs";
 import { encodeChunk } from "../src/scp/framing";
 import { encodeMultivalue } from "../src/scp/csv";
+import { getinfoMeta } from "../src/local/splunkd";
 
 const FIELDS = [
   "_time",
@@ -95,28 +96,7 @@ export function eventRows(count: number, seed: number): () => string | null {
 
 export function getinfoChunk(args: string[]): Buffer {
   const search = `search sourcetype="aws:cloudwatchlogs:eks" | ekspodscan ${args.join(" ")}`;
-  return encodeChunk({
-    action: "getinfo",
-    preview: false,
-    streaming_command_will_restart: false,
-    searchinfo: {
-      args,
-      raw_args: args,
-      dispatch_dir: "/tmp/bench",
-      sid: "bench.1",
-      app: "eks_pod_scan",
-      owner: "admin",
-      username: "admin",
-      session_key: "",
-      splunkd_uri: "https://127.0.0.1:8089",
-      splunk_version: "8.2.1",
-      search: encodeURIComponent(search),
-      command: "ekspodscan",
-      maxresultrows: 50000,
-      earliest_time: "0",
-      latest_time: "0",
-    },
-  });
+  return encodeChunk(getinfoMeta({ sid: "bench.1", dir: "/tmp/bench", search, maxResultRows: 50000 }, args, args));
 }
 
 /** Writes the whole map-phase stream to `path`; resolves with its size in bytes. */

@@ -42,14 +42,15 @@ interface PhaseInfo {
   streamingPreop: string | null;
 }
 
-interface Dispatch {
+export interface Dispatch {
   sid: string;
   dir: string;
   search: string;
   maxResultRows: number;
 }
 
-function getinfoMeta(dispatch: Dispatch, args: string[], rawArgs: string[]): object {
+/** The getinfo request as splunkd 8.2.1 sends it (times as strings, search percent-encoded). */
+export function getinfoMeta(dispatch: Dispatch, args: string[], rawArgs: string[]): object {
   return {
     action: "getinfo",
     preview: false,
