@@ -93,7 +93,18 @@ describe("scp malformed input", () => {
       tail: true,
     },
     { name: "an unknown action", bytes: fc.constant(chunk('{"action":"frobnicate"}')), error: /^expected (an execute|a getinfo) chunk/, tail: true },
-    { name: "EOF inside a chunk", bytes: fc.integer({ min: 1, max: 50 }).map((n) => Buffer.from(`chunked 1.0,2,${n}\n{}`)), error: /^input ended inside chunk \d+: got 2 of /, tail: false },
+    {
+      name: "EOF inside a chunk's body",
+      bytes: fc.integer({ min: 1, max: 50 }).map((n) => Buffer.from(`chunked 1.0,20,${n}\n{"action":"execute"}`)),
+      error: /^input ended inside chunk \d+: got 20 of /,
+      tail: false,
+    },
+    {
+      name: "EOF inside a chunk's metadata",
+      bytes: fc.integer({ min: 0, max: 50 }).map((n) => Buffer.from(`chunked 1.0,20,${n}\n{"act`)),
+      error: /^input ended inside chunk \d+: got 5 of /,
+      tail: false,
+    },
     { name: "EOF inside a header", bytes: fc.constantFrom("c", "chunked 1.0", "chunked 1.0,2,3\r").map((s) => Buffer.from(s)), error: /^input ended inside a chunk header: /, tail: false },
   ];
 

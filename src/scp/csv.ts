@@ -6,7 +6,7 @@
  * Hand-written rather than csv-parse: this is the per-record hot path (measured in `npm run bench`,
  * where csv-parse is the library baseline), and the tests hold it to csv-parse/csv-stringify as oracles.
  */
-import { CsvCursor } from "./csv-cursor";
+import { CsvCursor, readHeader } from "./csv-cursor";
 import { ProtocolError } from "./framing";
 import { decodeMultivalue, encodeMultivalue } from "./multivalue";
 import { Cell, Table } from "./types";
@@ -18,7 +18,8 @@ const MV_PREFIX = "__mv_";
 /** Splits CSV text into rows of raw strings (header included, no multivalue handling). */
 export function parseCsvRows(text: string): string[][] {
   const cursor = new CsvCursor(text);
-  const rows: string[][] = cursor.header.length > 0 ? [cursor.header] : [];
+  const header = readHeader(cursor);
+  const rows: string[][] = header.length > 0 ? [header] : [];
   while (cursor.next()) rows.push(cursor.allFields());
   return rows;
 }
@@ -26,7 +27,7 @@ export function parseCsvRows(text: string): string[][] {
 /** Decodes an execute body into a Table, merging `__mv_` twins into multivalue cells. */
 export function decodeCsv(text: string): Table {
   const cursor = new CsvCursor(text);
-  const header = cursor.header;
+  const header = readHeader(cursor);
   const fields: string[] = [];
   const slotByName: { [name: string]: number } = Object.create(null);
   const isTwin = (name: string) =>

@@ -1,9 +1,9 @@
 /**
  * SCP v2 framing: every message is `chunked 1.0,<metadata bytes>,<body bytes>\n<JSON metadata><body>`.
- * Lengths count UTF-8 bytes, and stdin hands us arbitrary fragments, so the decoder copies bytes
- * into one exactly-sized buffer per chunk (flat memory, even when fed one byte at a time).
+ * Lengths count UTF-8 bytes, and stdin hands us arbitrary fragments: FrameReader passes a body on
+ * in those fragments, ChunkDecoder gathers each into one exactly-sized buffer.
  */
-import { Chunk } from "./types";
+import { Chunk, ChunkMeta } from "./types";
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -29,47 +29,65 @@ export function encodeChunk(meta: object, body?: string | Buffer): Buffer {
   return Buffer.concat([header, metaBytes, bodyBytes], header.length + metaBytes.length + bodyBytes.length);
 }
 
-/** Incremental decoder: push() bytes as they arrive, get back every chunk they complete. */
-export class ChunkDecoder {
+/** Receives the chunks a FrameReader decodes, the body as it arrives. */
+export interface FrameSink {
+  /** A chunk's header and metadata are complete; `bodyLength` bytes of body follow. */
+  start(meta: ChunkMeta, bodyLength: number): void;
+  /** The next piece of the body; a view of the input, valid only during the call. */
+  body(part: Buffer): void;
+  /** The chunk's last body byte has arrived (right after start for an empty body). */
+  end(): void;
+}
+
+/**
+ * Incremental decoder that hands a chunk's body over in the pieces stdin delivers, so a consumer
+ * that can work row by row never holds a whole 50,000-row body (flat memory, no copy).
+ */
+export class FrameReader {
   private header: number[] = [];
-  private frame: Buffer | null = null; // metadata + body of the chunk being filled
-  private filled = 0;
-  private metaLength = 0;
+  private inFrame = false;
+  private meta: Buffer | null = null; // the metadata of the chunk being read, until complete
+  private metaFilled = 0;
+  private bodyLeft = 0;
+  private bodyLength = 0;
   private chunksSeen = 0;
 
-  push(data: Buffer): Chunk[] {
-    const chunks: Chunk[] = [];
-    this.decode(data, (chunk) => chunks.push(chunk));
-    return chunks;
-  }
+  constructor(private readonly sink: FrameSink) {}
 
   /**
-   * Feeds bytes and hands over each completed chunk at once, so chunks that precede a malformed
-   * one are delivered before the error is thrown.
+   * Feeds bytes. Chunks that precede a malformed one reach the sink before the error is thrown.
    */
-  decode(data: Buffer, onChunk: (chunk: Chunk) => void): void {
+  push(data: Buffer): void {
     let pos = 0;
     while (pos < data.length) {
-      if (this.frame === null) {
+      if (!this.inFrame) {
         pos = this.readHeader(data, pos);
-        const frame = this.frame as Buffer | null; // set by readHeader once a header line is complete
-        if (frame === null) break; // header still incomplete
-        if (frame.length === 0) onChunk(this.complete());
+        if (this.inFrame && this.meta === null) this.startBody();
         continue;
       }
-      const take = Math.min(this.frame.length - this.filled, data.length - pos);
-      data.copy(this.frame, this.filled, pos, pos + take);
-      this.filled += take;
+      if (this.meta !== null) {
+        const take = Math.min(this.meta.length - this.metaFilled, data.length - pos);
+        data.copy(this.meta, this.metaFilled, pos, pos + take);
+        this.metaFilled += take;
+        pos += take;
+        if (this.metaFilled === this.meta.length) this.startBody();
+        continue;
+      }
+      const take = Math.min(this.bodyLeft, data.length - pos);
+      this.bodyLeft -= take;
+      this.sink.body(data.subarray(pos, pos + take));
       pos += take;
-      if (this.filled === this.frame.length) onChunk(this.complete());
+      if (this.bodyLeft === 0) this.endFrame();
     }
   }
 
   /** End of input: fine between chunks, an error inside one. */
   end(): void {
-    if (this.frame !== null) {
+    if (this.inFrame) {
+      const metaLength = this.meta === null ? this.metaFilled : this.meta.length;
+      const got = this.metaFilled + this.bodyLength - this.bodyLeft;
       throw new ProtocolError(
-        `input ended inside chunk ${this.chunksSeen + 1}: got ${this.filled} of ${this.frame.length} bytes`,
+        `input ended inside chunk ${this.chunksSeen + 1}: got ${got} of ${metaLength + this.bodyLength} bytes`,
       );
     }
     if (this.header.length > 0) {
@@ -77,7 +95,7 @@ export class ChunkDecoder {
     }
   }
 
-  /** Consumes header bytes from data; sets up the frame once the header line is complete. */
+  /** Consumes header bytes from data; opens the frame once the header line is complete. */
   private readHeader(data: Buffer, pos: number): number {
     while (pos < data.length) {
       const byte = data[pos++];
@@ -91,13 +109,13 @@ export class ChunkDecoder {
       const line = Buffer.from(this.header).toString("latin1").replace(/\r$/, "");
       this.header = [];
       if (line.length === 0) continue; // a stray blank line between chunks
-      this.startFrame(line);
+      this.openFrame(line);
       return pos;
     }
     return pos;
   }
 
-  private startFrame(line: string): void {
+  private openFrame(line: string): void {
     const match = HEADER.exec(line);
     if (!match) throw new ProtocolError(`expected a chunk header "chunked 1.0,<n>,<n>", got ${describe(Buffer.from(line, "latin1"))}`);
     const metaLength = Number(match[1]);
@@ -108,28 +126,82 @@ export class ChunkDecoder {
     if (bodyLength > MAX_BODY_BYTES) {
       throw new ProtocolError(`chunk body of ${bodyLength} bytes exceeds the limit of ${MAX_BODY_BYTES}`);
     }
-    this.metaLength = metaLength;
-    this.frame = Buffer.allocUnsafe(metaLength + bodyLength);
-    this.filled = 0;
+    this.inFrame = true;
+    this.meta = metaLength === 0 ? null : Buffer.allocUnsafe(metaLength);
+    this.metaFilled = 0;
+    this.bodyLength = this.bodyLeft = bodyLength;
   }
 
-  private complete(): Chunk {
-    const frame = this.frame as Buffer;
-    this.frame = null;
+  /** The metadata is complete: parse it and hand the chunk to the sink. */
+  private startBody(): void {
+    const metaBytes = this.meta;
+    this.meta = null;
+    const number = this.chunksSeen + 1;
+    let meta: unknown = {};
+    if (metaBytes !== null) {
+      const metaText = metaBytes.toString("utf8");
+      try {
+        meta = JSON.parse(metaText);
+      } catch (err) {
+        throw new ProtocolError(`chunk ${number} metadata is not JSON: ${describe(Buffer.from(metaText))}`);
+      }
+      if (meta === null || typeof meta !== "object" || Array.isArray(meta)) {
+        throw new ProtocolError(`chunk ${number} metadata is not a JSON object: ${describe(Buffer.from(metaText))}`);
+      }
+    }
+    this.sink.start(meta as ChunkMeta, this.bodyLength);
+    if (this.bodyLeft === 0) this.endFrame();
+  }
+
+  private endFrame(): void {
+    this.inFrame = false;
+    this.metaFilled = 0;
     this.chunksSeen++;
-    const metaText = frame.toString("utf8", 0, this.metaLength);
-    let meta: unknown;
-    try {
-      meta = this.metaLength === 0 ? {} : JSON.parse(metaText);
-    } catch (err) {
-      throw new ProtocolError(`chunk ${this.chunksSeen} metadata is not JSON: ${describe(Buffer.from(metaText))}`);
-    }
-    if (meta === null || typeof meta !== "object" || Array.isArray(meta)) {
-      throw new ProtocolError(`chunk ${this.chunksSeen} metadata is not a JSON object: ${describe(Buffer.from(metaText))}`);
-    }
-    return { meta: meta as Chunk["meta"], body: frame.slice(this.metaLength) };
+    this.sink.end();
   }
 }
+
+/** Whole chunks: a FrameReader whose sink copies each body into one exactly-sized buffer. */
+export class ChunkDecoder {
+  private readonly reader: FrameReader;
+  private onChunk: (chunk: Chunk) => void = () => undefined;
+  private meta: ChunkMeta = {};
+  private body: Buffer = EMPTY;
+  private filled = 0;
+
+  constructor() {
+    this.reader = new FrameReader({
+      start: (meta, bodyLength) => {
+        this.meta = meta;
+        this.body = bodyLength === 0 ? EMPTY : Buffer.allocUnsafe(bodyLength);
+        this.filled = 0;
+      },
+      body: (part) => {
+        part.copy(this.body, this.filled);
+        this.filled += part.length;
+      },
+      end: () => this.onChunk({ meta: this.meta, body: this.body }),
+    });
+  }
+
+  push(data: Buffer): Chunk[] {
+    const chunks: Chunk[] = [];
+    this.decode(data, (chunk) => chunks.push(chunk));
+    return chunks;
+  }
+
+  /** Feeds bytes and hands over each completed chunk at once (before any later error is thrown). */
+  decode(data: Buffer, onChunk: (chunk: Chunk) => void): void {
+    this.onChunk = onChunk;
+    this.reader.push(data);
+  }
+
+  end(): void {
+    this.reader.end();
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** A short, printable excerpt of bad input for an error message. */
 function describe(bytes: Buffer): string {

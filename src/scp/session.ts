@@ -3,9 +3,9 @@
  * `finished` echoed. A failure becomes an error chunk Splunk shows to the user and a non-zero exit.
  */
 import { Readable, Writable } from "stream";
-import { ChunkDecoder, ProtocolError, encodeChunk } from "./framing";
+import { FrameReader, ProtocolError, encodeChunk } from "./framing";
 import { CommandInfo, GetInfoRequest, parseGetInfo } from "./getinfo";
-import { Chunk } from "./types";
+import { ChunkMeta } from "./types";
 
 export type MessageLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 export type Message = [MessageLevel, string];
@@ -20,9 +20,18 @@ export interface ExecuteReply {
   messages?: Message[];
 }
 
+/** Takes one execute chunk's body piece by piece, then gives the reply. */
+export interface BodyReceiver {
+  write(part: Buffer): void;
+  end(): ExecuteReply;
+}
+
 export interface CommandHandler {
   getinfo(request: GetInfoRequest): { info: CommandInfo; messages?: Message[] };
+  /** An execute chunk, its body whole. */
   execute(request: ExecuteRequest): ExecuteReply;
+  /** Optional: a receiver that takes the chunk's body as it arrives instead (null: use execute). */
+  receive?(finished: boolean): BodyReceiver | null;
 }
 
 /** An error whose message is meant for the Splunk user as it is (bad options, bad input). */
@@ -50,7 +59,6 @@ export function runSession(
   log: (line: string) => void = (line) => process.stderr.write(line + "\n"),
 ): Promise<number> {
   return new Promise<number>((resolve) => {
-    const decoder = new ChunkDecoder();
     let sawGetInfo = false;
     let failed = false; // set at once: nothing is read or answered after an error
     let stopped = false;
@@ -85,28 +93,44 @@ export function runSession(
       });
     };
 
-    const handle = (chunk: Chunk) => {
-      const action = chunk.meta.action;
-      if (!sawGetInfo) {
-        if (action !== "getinfo") throw new ProtocolError(`expected a getinfo chunk first, got action ${JSON.stringify(action)}`);
-        if (chunk.body.length > 0) throw new ProtocolError("getinfo chunk carries an unexpected body");
-        sawGetInfo = true;
-        const { info, messages } = handler.getinfo(parseGetInfo(chunk.meta));
-        write(encodeChunk(messages && messages.length > 0 ? { ...info, inspector: { messages } } : info));
-        return;
-      }
-      if (action !== "execute") throw new ProtocolError(`expected an execute chunk, got action ${JSON.stringify(action)}`);
-      const finished = chunk.meta.finished === true;
-      const reply = handler.execute({ body: chunk.body, finished });
-      write(encodeChunk(replyMeta(finished, reply.messages), reply.body));
-    };
+    let getinfoMeta: ChunkMeta | null = null; // the getinfo chunk, until its end
+    let receiver: BodyReceiver | null = null;
+    let finished = false;
+    const reader = new FrameReader({
+      start(meta, bodyLength) {
+        const action = meta.action;
+        if (!sawGetInfo) {
+          if (action !== "getinfo") throw new ProtocolError(`expected a getinfo chunk first, got action ${JSON.stringify(action)}`);
+          if (bodyLength > 0) throw new ProtocolError("getinfo chunk carries an unexpected body");
+          sawGetInfo = true;
+          getinfoMeta = meta;
+          return;
+        }
+        if (action !== "execute") throw new ProtocolError(`expected an execute chunk, got action ${JSON.stringify(action)}`);
+        finished = meta.finished === true;
+        const streaming = handler.receive ? handler.receive(finished) : null;
+        receiver = streaming || wholeBody(bodyLength, finished, handler);
+      },
+      body(part) {
+        (receiver as BodyReceiver).write(part);
+      },
+      end() {
+        if (getinfoMeta !== null) {
+          const { info, messages } = handler.getinfo(parseGetInfo(getinfoMeta));
+          getinfoMeta = null;
+          write(encodeChunk(messages && messages.length > 0 ? { ...info, inspector: { messages } } : info));
+          return;
+        }
+        const reply = (receiver as BodyReceiver).end();
+        receiver = null;
+        write(encodeChunk(replyMeta(finished, reply.messages), reply.body));
+      },
+    });
 
     const onData = (data: Buffer) => {
       if (failed) return;
       try {
-        decoder.decode(data, (chunk) => {
-          if (!failed) handle(chunk);
-        });
+        reader.push(data);
       } catch (err) {
         fail(err);
       }
@@ -115,7 +139,7 @@ export function runSession(
     const onEnd = () => {
       if (failed) return;
       try {
-        decoder.end();
+        reader.end();
         output.write(Buffer.alloc(0), () => stop(0));
       } catch (err) {
         fail(err);
@@ -129,6 +153,18 @@ export function runSession(
     input.on("data", onData);
     input.on("end", onEnd);
   });
+}
+
+/** Gathers a body into one exactly-sized buffer for handler.execute. */
+function wholeBody(length: number, finished: boolean, handler: CommandHandler): BodyReceiver {
+  const body = Buffer.allocUnsafe(length);
+  let filled = 0;
+  return {
+    write(part) {
+      filled += part.copy(body, filled);
+    },
+    end: () => handler.execute({ body, finished }),
+  };
 }
 
 function userMessage(err: unknown): string {

@@ -8,7 +8,9 @@ export interface Table {
 }
 
 /** One protocol message: parsed JSON metadata and the raw body bytes. */
+export type ChunkMeta = { [key: string]: unknown };
+
 export interface Chunk {
-  meta: { [key: string]: unknown };
+  meta: ChunkMeta;
   body: Buffer;
 }
