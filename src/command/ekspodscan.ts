@@ -6,15 +6,16 @@
  *   mode=annotate         streaming; every event comes back with pod_scan (and enrich fields).
  *   mode=filter           streaming; only matching events come back, annotated.
  */
-import { matcherFor } from "../detection/match";
-import { ENRICH_COLUMNS, PARTIAL_COLUMNS, PodScanStats, SEED_COLUMNS } from "../detection/stats";
+import { matcherFor, necessaryTerms } from "../detection/match";
+import { ENRICH_COLUMNS, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsv } from "../scp/csv";
-import { CsvCursor } from "../scp/csv-cursor";
+import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
+import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
 import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
-import { CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
+import { BodyReceiver, CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
 import { Table } from "../scp/types";
-import { EVENT_FIELDS, eventReader, rowEventReader } from "./events";
+import { EVENT_FIELDS, EventReader, rowEventReader, termFilter } from "./events";
 import { Options, mapPhaseArgs, parseOptions } from "./options";
 
 export const COMMAND_NAME = "ekspodscan";
@@ -22,6 +23,7 @@ export const COMMAND_NAME = "ekspodscan";
 export class EksPodScanCommand implements CommandHandler {
   private options: Options | null = null;
   private stats = new PodScanStats();
+  private readonly events = new EventReader();
   private maxGroups = 50000;
 
   getinfo(request: GetInfoRequest): { info: CommandInfo } {
@@ -46,47 +48,80 @@ export class EksPodScanCommand implements CommandHandler {
   }
 
   execute(request: ExecuteRequest): ExecuteReply {
+    const receiver = this.receive(request.finished);
+    if (receiver === null) return { body: encodeCsv(annotate(decodeCsv(request.body.toString("utf8")), this.options as Options)) };
+    receiver.write(request.body);
+    return receiver.end();
+  }
+
+  /** mode=stats reads its bodies row by row as they arrive; annotate and filter take them whole. */
+  receive(finished: boolean): BodyReceiver | null {
     const options = this.options as Options;
-    const text = request.body.toString("utf8");
-    if (options.mode === "annotate" || options.mode === "filter") {
-      return { body: encodeCsv(annotate(decodeCsv(text), options)) };
-    }
-    if (options.phase === "map") {
-      addEvents(this.stats, new CsvCursor(text), options);
-      // Partials are held across chunks (fewer rows for the reduce phase) and flushed at the end,
-      // or early once they reach maxresultrows groups, so memory follows groups, never events.
-      if (!request.finished && this.stats.groupCount < this.maxGroups) return {};
-      const rows = this.stats.partialRows();
-      this.stats = new PodScanStats();
-      return rows.length === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows }) };
-    }
-    const cursor = new CsvCursor(text);
-    if (isPartialHeader(cursor.header)) addPartials(this.stats, decodeCsv(text));
-    else addEvents(this.stats, cursor, options); // splunkd ran no pre-op: aggregate the events here
-    if (!request.finished) return {};
+    if (options.mode !== "stats") return null;
+    const rows = new CsvRowStream(options.phase === "map" ? this.eventRows(options) : this.reduceRows(options));
+    return {
+      write: (part) => rows.write(part),
+      end: () => {
+        rows.end();
+        return options.phase === "map" ? this.mapReply(finished) : this.reduceReply(finished, options);
+      },
+    };
+  }
+
+  /**
+   * The hot path: rows are ruled out on the match terms in place, and only the rest become events;
+   * only matching events are aggregated.
+   */
+  private eventRows(options: Options): CsvRowHandler {
+    const matches = matcherFor(options.match);
+    const terms = necessaryTerms(options.match);
+    let passes: (cursor: CsvCursor) => boolean = () => false;
+    return {
+      header: (names) => {
+        this.events.setHeader(names);
+        passes = termFilter(terms, names);
+      },
+      row: (cursor) => {
+        if (!passes(cursor)) return;
+        const event = this.events.read(cursor);
+        if (matches(event)) this.stats.addEvent(event);
+      },
+    };
+  }
+
+  /** Partial rows from the map phase, or raw events when splunkd ran no pre-op (told by the header). */
+  private reduceRows(options: Options): CsvRowHandler {
+    const events = this.eventRows(options);
+    let partials: Array<[string, FieldColumns]> | null = null;
+    return {
+      header: (names) => {
+        partials = isPartialHeader(names) ? PARTIAL_COLUMNS.map((name): [string, FieldColumns] => [name, fieldColumns(names, name)]) : null;
+        if (partials === null) events.header(names);
+      },
+      row: (cursor) => {
+        if (partials === null) return events.row(cursor);
+        const record: PartialRecord = {};
+        for (const [name, columns] of partials) record[name] = readCell(cursor, columns);
+        this.stats.addPartial(record);
+      },
+    };
+  }
+
+  private mapReply(finished: boolean): ExecuteReply {
+    // Partials are held across chunks (fewer rows for the reduce phase) and flushed at the end,
+    // or early once they reach maxresultrows groups, so memory follows groups, never events.
+    if (!finished && this.stats.groupCount < this.maxGroups) return {};
+    const rows = this.stats.partialRows();
+    this.stats = new PodScanStats();
+    return rows.length === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows }) };
+  }
+
+  private reduceReply(finished: boolean, options: Options): ExecuteReply {
+    if (!finished) return {};
     const rows = this.stats.resultRows(options.enrich);
     if (rows.length === 0) return {};
     const columns = options.enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
     return { body: encodeCsv({ fields: columns, rows }) };
-  }
-}
-
-/** The hot path: only the detection's columns are read, and only matching events aggregated. */
-function addEvents(stats: PodScanStats, cursor: CsvCursor, options: Options): void {
-  const read = eventReader(cursor);
-  const matches = matcherFor(options.match);
-  while (cursor.next()) {
-    const event = read();
-    if (matches(event)) stats.addEvent(event);
-  }
-}
-
-function addPartials(stats: PodScanStats, table: Table): void {
-  const { fields } = table;
-  for (const row of table.rows) {
-    const record: { [column: string]: string | string[] } = {};
-    for (let i = 0; i < fields.length; i++) record[fields[i]] = row[i];
-    stats.addPartial(record);
   }
 }
 

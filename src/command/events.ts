@@ -1,46 +1,70 @@
 /**
- * Reads AuditEvents out of CSV rows. Column positions are resolved once per chunk (splunkd may send
- * different fields in different chunks); each row then becomes one fixed-shape object holding only
- * the fields the detection reads.
+ * Reads AuditEvents out of CSV rows. Column positions are resolved once per body, from its header
+ * (splunkd may send different fields in different chunks); each row then becomes one fixed-shape
+ * object holding only the fields the detection reads.
  */
 import { AuditEvent, SPLUNK_FIELD, auditEvent } from "../detection/event";
+import { Term } from "../detection/match";
 import { Cell } from "../scp/types";
-import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
+import { CsvCursor, FieldColumns, ValueCache, fieldColumns, readCell } from "../scp/csv-cursor";
 
 export type EventKey = keyof AuditEvent;
 export const EVENT_KEYS = Object.keys(SPLUNK_FIELD) as EventKey[];
 /** The Splunk fields the detection reads, in a stable order. */
 export const EVENT_FIELDS: string[] = EVENT_KEYS.map((key) => SPLUNK_FIELD[key]);
 
-/** Returns a reader of the cursor's current row. */
-export function eventReader(cursor: CsvCursor): () => AuditEvent {
-  const at = (key: EventKey): FieldColumns => fieldColumns(cursor.header, SPLUNK_FIELD[key]);
-  const time = at("time");
-  const username = at("username");
-  const groups = at("groups");
-  const verb = at("verb");
-  const resource = at("resource");
-  const requestURI = at("requestURI");
-  const source = at("source");
-  const sourceIPs = at("sourceIPs");
-  const reason = at("reason");
-  const code = at("code");
-  const userAgent = at("userAgent");
-  const decision = at("decision");
-  return () => ({
-    time: readCell(cursor, time),
-    username: readCell(cursor, username),
-    groups: readCell(cursor, groups),
-    verb: readCell(cursor, verb),
-    resource: readCell(cursor, resource),
-    requestURI: readCell(cursor, requestURI),
-    source: readCell(cursor, source),
-    sourceIPs: readCell(cursor, sourceIPs),
-    reason: readCell(cursor, reason),
-    code: readCell(cursor, code),
-    userAgent: readCell(cursor, userAgent),
-    decision: readCell(cursor, decision),
-  });
+/**
+ * Reads the current row of a cursor as an AuditEvent. Every field but _time repeats a handful of
+ * values across events, so each reads through a ValueCache kept for the whole search.
+ */
+export class EventReader {
+  private readonly caches: { [K in EventKey]: ValueCache } = cachesFor(EVENT_KEYS);
+  private columns: { [K in EventKey]: FieldColumns } = columnsFor([]);
+
+  /** A new body: resolves its columns. */
+  setHeader(header: string[]): void {
+    this.columns = columnsFor(header);
+  }
+
+  read(cursor: CsvCursor): AuditEvent {
+    const c = this.columns;
+    const k = this.caches;
+    return {
+      time: readCell(cursor, c.time),
+      username: readCell(cursor, c.username, k.username),
+      groups: readCell(cursor, c.groups, k.groups),
+      verb: readCell(cursor, c.verb, k.verb),
+      resource: readCell(cursor, c.resource, k.resource),
+      requestURI: readCell(cursor, c.requestURI, k.requestURI),
+      source: readCell(cursor, c.source, k.source),
+      sourceIPs: readCell(cursor, c.sourceIPs, k.sourceIPs),
+      reason: readCell(cursor, c.reason, k.reason),
+      code: readCell(cursor, c.code, k.code),
+      userAgent: readCell(cursor, c.userAgent, k.userAgent),
+      decision: readCell(cursor, c.decision, k.decision),
+    };
+  }
+}
+
+/**
+ * A check of the terms on a row in place, making no strings: false when a term's field is a
+ * single value equal to none of its literals, or is missing. A multivalue passes, left to the
+ * matcher. (The matcher still decides every row that passes.)
+ */
+export function termFilter(terms: readonly Term[], header: string[]): (cursor: CsvCursor) => boolean {
+  const checks = terms.map((term) => ({ columns: fieldColumns(header, SPLUNK_FIELD[term.field]), anyOf: term.anyOf }));
+  if (checks.some((check) => check.columns.plain < 0 && check.columns.twin < 0)) return () => false;
+  return (cursor) => {
+    for (let i = 0; i < checks.length; i++) {
+      const { columns, anyOf } = checks[i];
+      if (columns.twin >= 0 && !cursor.isEmpty(columns.twin)) continue;
+      if (columns.plain < 0) return false;
+      let met = false;
+      for (let j = 0; j < anyOf.length && !met; j++) met = cursor.equalsFolded(columns.plain, anyOf[j]);
+      if (!met) return false;
+    }
+    return true;
+  };
 }
 
 /** Returns a reader of decoded rows with the given fields (for modes that return whole events). */
@@ -51,4 +75,16 @@ export function rowEventReader(fields: string[]): (row: Cell[]) => AuditEvent {
     for (let i = 0; i < EVENT_KEYS.length; i++) if (columns[i] >= 0) present[EVENT_KEYS[i]] = row[columns[i]];
     return auditEvent(present);
   };
+}
+
+function columnsFor(header: string[]): { [K in EventKey]: FieldColumns } {
+  const columns = {} as { [K in EventKey]: FieldColumns };
+  for (const key of EVENT_KEYS) columns[key] = fieldColumns(header, SPLUNK_FIELD[key]);
+  return columns;
+}
+
+function cachesFor(keys: EventKey[]): { [K in EventKey]: ValueCache } {
+  const caches = {} as { [K in EventKey]: ValueCache };
+  for (const key of keys) caches[key] = new ValueCache();
+  return caches;
 }

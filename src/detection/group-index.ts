@@ -1,12 +1,10 @@
 import { StatsGroup } from "./group";
-import { ownCopy } from "./value-list";
 
 /**
  * Finds the stats group of one by-field combination, creating it on first sight.
  *
- * Event strings are slices of their CSV chunk, and on current V8 comparing or hashing a slice is a
- * runtime call that costs far more than the characters involved. So the index touches each event
- * string as few times as it can: the few (cluster_name, user.username, user.groups{}) triples are
+ * Comparing two distinct string objects, or hashing a string the first time, costs far more than
+ * the characters involved. So the index touches each event string as few times as it can: the few (cluster_name, user.username, user.groups{}) triples are
  * kept in a list and told apart by a couple of characters before any whole-string comparison (a
  * Map takes over only when there are many), only src_ip, which has many values, is hashed, and a
  * burst of events from one source IP reuses the previous group without any lookup.
@@ -45,7 +43,7 @@ export class GroupIndex {
       let t = byKey.get(key);
       if (t === undefined) {
         t = this.add(source, user, group);
-        byKey.set(ownCopy(key), t);
+        byKey.set(key, t);
       }
       return t;
     }
@@ -99,9 +97,9 @@ class Triple {
   readonly probeCodes: number[];
 
   constructor(source: string, user: string, group: string, probes: number[]) {
-    this.source = ownCopy(source);
-    this.user = ownCopy(user);
-    this.group = ownCopy(group);
+    this.source = source;
+    this.user = user;
+    this.group = group;
     this.last = source.charCodeAt(source.length - 1);
     this.probeCodes = probes.map((at) => source.charCodeAt(at) | 0);
   }

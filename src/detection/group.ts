@@ -1,5 +1,5 @@
 import type { AuditEvent, FieldValue } from "./event";
-import { ownCopy, ValueList } from "./value-list";
+import { ValueList } from "./value-list";
 import { compareStrings } from "./values";
 
 /**
@@ -7,8 +7,6 @@ import { compareStrings } from "./values";
  * user.groups{}). Times are kept as the string the event carried plus its number, so the output
  * shows the original text while min/max compare numerically. Equal numbers written differently
  * ("1.5", "1.50") resolve to the smaller string, so the result does not depend on event order.
- * Every string kept is an own copy (see ownCopy), except the times: they change with almost every
- * event, so they are borrowed and copied in batches by detachTimes.
  */
 export class StatsGroup {
   count = 0;
@@ -30,19 +28,16 @@ export class StatsGroup {
   private lastUri: FieldValue = "";
   private lastDecision: FieldValue = "";
 
-  /** Whether firstTime/lastTime may still be the event's own strings (see PodScanStats). */
-  borrowsTimes = false;
-
   readonly srcIp: string;
   readonly clusterName: string;
   readonly username: string;
   readonly userGroup: string;
 
   constructor(srcIp: string, clusterName: string, username: string, userGroup: string) {
-    this.srcIp = ownCopy(srcIp);
-    this.clusterName = ownCopy(clusterName);
-    this.username = ownCopy(username);
-    this.userGroup = ownCopy(userGroup);
+    this.srcIp = srcIp;
+    this.clusterName = clusterName;
+    this.username = username;
+    this.userGroup = userGroup;
   }
 
   /** One event; `time` is its _time text and `num` its value (NaN: no usable time). */
@@ -65,13 +60,6 @@ export class StatsGroup {
     if (uri !== this.lastUri) this.lastUri = addValue(this.uris, uri);
     const decision = ev.decision;
     if (decision !== this.lastDecision) this.lastDecision = addValue(this.decisions, decision);
-  }
-
-  /** Replaces borrowed times with own copies. */
-  detachTimes(): void {
-    this.firstTime = ownCopy(this.firstTime);
-    this.lastTime = ownCopy(this.lastTime);
-    this.borrowsTimes = false;
   }
 
   offerFirst(time: string, num: number): void {

@@ -1,8 +1,8 @@
 // The detection layer's public API: pure functions over AuditEvent, no I/O.
 export type { AuditEvent, FieldValue } from "./event";
 export { SPLUNK_FIELD, auditEvent } from "./event";
-export type { MatchMode } from "./match";
-export { matchesExact, matchesBroad, matcherFor } from "./match";
+export type { MatchMode, Term } from "./match";
+export { matchesExact, matchesBroad, matcherFor, necessaryTerms } from "./match";
 export type { PartialRecord } from "./stats";
 export { SEED_COLUMNS, ENRICH_COLUMNS, PARTIAL_COLUMNS, PodScanStats } from "./stats";
 export { ANNOTATE_COLUMNS, annotateEvent } from "./annotate";

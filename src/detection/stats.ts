@@ -37,11 +37,13 @@ export type PartialRecord = { [column: string]: FieldValue };
  * firstTime max(_time) as lastTime values(...) by src_ip cluster_name user.username user.groups{}`.
  * An event counts once in each distinct combination of its by-field values and is dropped when any
  * by-field is missing. Partials from any split of the events merge to the same result.
+ *
+ * Strings are kept as they are given: a caller must not hand over slices of a large text (V8 keeps
+ * the whole text alive for as long as a slice lives). The CSV reader decodes each value it hands out
+ * into its own string.
  */
 export class PodScanStats {
   private readonly index = new GroupIndex();
-  private readonly borrowers: StatsGroup[] = [];
-  private sinceDetach = 0;
 
   get groupCount(): number {
     return this.index.groups.length;
@@ -64,28 +66,9 @@ export class PodScanStats {
       if (ip === "" || source === "" || user === "" || group === "") return;
       const g = this.index.groupFor(ip, source, user, group);
       g.addEvent(ev, time, timeNumber(time));
-      this.borrowed(g);
       return;
     }
     this.addExpanded(ev);
-  }
-
-  /**
-   * Notes that a group may hold strings of the current input (its times), and every DETACH_EVERY
-   * notes copies them out, so at most that many events' worth of input text stays reachable from
-   * the stats, however long it lives. Copying each time as it came cost as much as the rest of
-   * addEvent.
-   */
-  private borrowed(g: StatsGroup): void {
-    if (!g.borrowsTimes) {
-      g.borrowsTimes = true;
-      this.borrowers.push(g);
-    }
-    if (++this.sinceDetach >= DETACH_EVERY) {
-      for (const b of this.borrowers) b.detachTimes();
-      this.borrowers.length = 0;
-      this.sinceDetach = 0;
-    }
   }
 
   /** Multivalue by-fields (or _time): every distinct combination, each once. */
@@ -102,7 +85,6 @@ export class PodScanStats {
             const g = this.index.groupFor(ip, source, user, group);
             g.addEvent(ev, "", NaN);
             for (const time of times) offerTime(g, time, time);
-            this.borrowed(g);
           }
         }
       }
@@ -122,7 +104,6 @@ export class PodScanStats {
     const g = this.index.groupFor(ip, source, user, group);
     g.count += parseInt(count, 10);
     offerTime(g, cell(row, "firstTime"), cell(row, "lastTime"));
-    this.borrowed(g);
     addValues(g.reasons, cell(row, "values(responseStatus.reason)"));
     addValues(g.codes, cell(row, "values(responseStatus.code)"));
     addValues(g.userAgents, cell(row, "values(userAgent)"));
@@ -164,9 +145,6 @@ export class PodScanStats {
     });
   }
 }
-
-/** Events (or partial rows) between two copies of borrowed times: about one chunk of input. */
-const DETACH_EVERY = 32768;
 
 function seedCells(g: StatsGroup): FieldValue[] {
   return [
