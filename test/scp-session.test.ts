@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { CommandError, CommandHandler, runSession } from "../src/scp/session";
+import { CommandError, CommandHandler } from "../src/scp/session";
+import { runSession } from "../src/scp/session-stream";
 import { GETINFO, bytePieces, chunk, errorReply, execute, splitChunks } from "./support/scp-chunks";
 import { CollectingWritable, EchoHandler, handlerOf, piecesStream, runPieces, runWhole } from "./support/scp-session";
 

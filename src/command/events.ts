@@ -20,29 +20,34 @@ export const EVENT_FIELDS: string[] = EVENT_KEYS.map((key) => SPLUNK_FIELD[key])
 export class EventReader {
   private readonly caches: { [K in EventKey]: ValueCache } = cachesFor(EVENT_KEYS);
   private columns: { [K in EventKey]: FieldColumns } = columnsFor([]);
+  private readonly event: AuditEvent = auditEvent({});
 
   /** A new body: resolves its columns. */
   setHeader(header: string[]): void {
     this.columns = columnsFor(header);
   }
 
+  /**
+   * The row as an event. The same object is refilled by every read (the detection keeps values,
+   * never the event), which spares the young generation one object per matching row.
+   */
   read(cursor: CsvCursor): AuditEvent {
     const c = this.columns;
     const k = this.caches;
-    return {
-      time: readCell(cursor, c.time),
-      username: readCell(cursor, c.username, k.username),
-      groups: readCell(cursor, c.groups, k.groups),
-      verb: readCell(cursor, c.verb, k.verb),
-      resource: readCell(cursor, c.resource, k.resource),
-      requestURI: readCell(cursor, c.requestURI, k.requestURI),
-      source: readCell(cursor, c.source, k.source),
-      sourceIPs: readCell(cursor, c.sourceIPs, k.sourceIPs),
-      reason: readCell(cursor, c.reason, k.reason),
-      code: readCell(cursor, c.code, k.code),
-      userAgent: readCell(cursor, c.userAgent, k.userAgent),
-      decision: readCell(cursor, c.decision, k.decision),
-    };
+    const ev = this.event;
+    ev.time = readCell(cursor, c.time);
+    ev.username = readCell(cursor, c.username, k.username);
+    ev.groups = readCell(cursor, c.groups, k.groups);
+    ev.verb = readCell(cursor, c.verb, k.verb);
+    ev.resource = readCell(cursor, c.resource, k.resource);
+    ev.requestURI = readCell(cursor, c.requestURI, k.requestURI);
+    ev.source = readCell(cursor, c.source, k.source);
+    ev.sourceIPs = readCell(cursor, c.sourceIPs, k.sourceIPs);
+    ev.reason = readCell(cursor, c.reason, k.reason);
+    ev.code = readCell(cursor, c.code, k.code);
+    ev.userAgent = readCell(cursor, c.userAgent, k.userAgent);
+    ev.decision = readCell(cursor, c.decision, k.decision);
+    return ev;
   }
 }
 

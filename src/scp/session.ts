@@ -1,8 +1,8 @@
 /**
- * The SCP v2 session loop: one getinfo reply, then exactly one reply per execute chunk with
- * `finished` echoed. A failure becomes an error chunk Splunk shows to the user and a non-zero exit.
+ * The SCP v2 session: one getinfo reply, then exactly one reply per execute chunk with `finished`
+ * echoed. A failure becomes an error chunk Splunk shows to the user and a non-zero exit.
+ * Session holds that discipline; session-stream.ts and session-fd.ts move the bytes.
  */
-import { Readable, Writable } from "stream";
 import { FrameReader, ProtocolError, encodeChunk } from "./framing";
 import { CommandInfo, GetInfoRequest, parseGetInfo } from "./getinfo";
 import { ChunkMeta } from "./types";
@@ -51,108 +51,93 @@ export function replyMeta(finished: boolean, messages?: Message[]): object {
   return messages && messages.length > 0 ? { inspector: { messages }, finished } : { finished };
 }
 
-/** Runs one session; resolves with the process exit code once output is flushed. */
-export function runSession(
-  input: Readable,
-  output: Writable,
-  handler: CommandHandler,
-  log: (line: string) => void = (line) => process.stderr.write(line + "\n"),
-): Promise<number> {
-  return new Promise<number>((resolve) => {
-    let sawGetInfo = false;
-    let failed = false; // set at once: nothing is read or answered after an error
-    let stopped = false;
-    let awaitingDrain = false;
+export type Log = (line: string) => void;
 
-    const stop = (code: number) => {
-      if (stopped) return;
-      stopped = true;
-      input.removeListener("data", onData);
-      input.removeListener("end", onEnd);
-      input.pause();
-      resolve(code);
-    };
+/**
+ * One session's protocol state. Runners push() input as it arrives, call end() at EOF, and send on
+ * every reply through `output`. After a failure the error chunk is the last thing output, and
+ * nothing more is read.
+ */
+export class Session {
+  /** Set at once on an error: nothing is read or answered after it. */
+  failed = false;
+  /** Where replies go; set by the runner. */
+  output: (bytes: Buffer) => void = () => undefined;
+  private readonly reader: FrameReader;
+  private sawGetInfo = false;
+  private getinfoMeta: ChunkMeta | null = null; // the getinfo chunk, until its end
+  private receiver: BodyReceiver | null = null;
+  private finished = false;
 
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      const message = userMessage(err);
-      log(`error: ${message}`);
-      if (!(err instanceof CommandError || err instanceof ProtocolError) && err instanceof Error && err.stack) log(err.stack);
-      if (stopped) return;
-      output.write(errorChunk(message), () => stop(1));
-    };
-
-    const write = (bytes: Buffer) => {
-      if (output.write(bytes) || awaitingDrain) return;
-      awaitingDrain = true;
-      input.pause();
-      output.once("drain", () => {
-        awaitingDrain = false;
-        if (!failed && !stopped) input.resume();
-      });
-    };
-
-    let getinfoMeta: ChunkMeta | null = null; // the getinfo chunk, until its end
-    let receiver: BodyReceiver | null = null;
-    let finished = false;
-    const reader = new FrameReader({
-      start(meta, bodyLength) {
-        const action = meta.action;
-        if (!sawGetInfo) {
-          if (action !== "getinfo") throw new ProtocolError(`expected a getinfo chunk first, got action ${JSON.stringify(action)}`);
-          if (bodyLength > 0) throw new ProtocolError("getinfo chunk carries an unexpected body");
-          sawGetInfo = true;
-          getinfoMeta = meta;
-          return;
-        }
-        if (action !== "execute") throw new ProtocolError(`expected an execute chunk, got action ${JSON.stringify(action)}`);
-        finished = meta.finished === true;
-        const streaming = handler.receive ? handler.receive(finished) : null;
-        receiver = streaming || wholeBody(bodyLength, finished, handler);
-      },
-      body(part) {
-        (receiver as BodyReceiver).write(part);
-      },
-      end() {
-        if (getinfoMeta !== null) {
-          const { info, messages } = handler.getinfo(parseGetInfo(getinfoMeta));
-          getinfoMeta = null;
-          write(encodeChunk(messages && messages.length > 0 ? { ...info, inspector: { messages } } : info));
-          return;
-        }
-        const reply = (receiver as BodyReceiver).end();
-        receiver = null;
-        write(encodeChunk(replyMeta(finished, reply.messages), reply.body));
-      },
+  constructor(
+    private readonly handler: CommandHandler,
+    private readonly log: Log,
+  ) {
+    this.reader = new FrameReader({
+      start: (meta, bodyLength) => this.start(meta, bodyLength),
+      body: (part) => (this.receiver as BodyReceiver).write(part),
+      end: () => this.end(),
     });
+  }
 
-    const onData = (data: Buffer) => {
-      if (failed) return;
-      try {
-        reader.push(data);
-      } catch (err) {
-        fail(err);
-      }
-    };
+  /** Feeds input; false once the session has failed (its error chunk already output). */
+  push(data: Buffer): boolean {
+    if (this.failed) return false;
+    try {
+      this.reader.push(data);
+    } catch (err) {
+      this.fail(err);
+    }
+    return !this.failed;
+  }
 
-    const onEnd = () => {
-      if (failed) return;
-      try {
-        reader.end();
-        output.write(Buffer.alloc(0), () => stop(0));
-      } catch (err) {
-        fail(err);
-      }
-    };
+  /** End of input; false when it came inside a chunk (the session then fails). */
+  finish(): boolean {
+    if (this.failed) return false;
+    try {
+      this.reader.end();
+    } catch (err) {
+      this.fail(err);
+    }
+    return !this.failed;
+  }
 
-    output.on("error", (err: Error) => {
-      log(`cannot write to splunkd: ${err.message}`);
-      stop(1);
-    });
-    input.on("data", onData);
-    input.on("end", onEnd);
-  });
+  private start(meta: ChunkMeta, bodyLength: number): void {
+    const action = meta.action;
+    if (!this.sawGetInfo) {
+      if (action !== "getinfo") throw new ProtocolError(`expected a getinfo chunk first, got action ${JSON.stringify(action)}`);
+      if (bodyLength > 0) throw new ProtocolError("getinfo chunk carries an unexpected body");
+      this.sawGetInfo = true;
+      this.getinfoMeta = meta;
+      return;
+    }
+    if (action !== "execute") throw new ProtocolError(`expected an execute chunk, got action ${JSON.stringify(action)}`);
+    const finished = meta.finished === true;
+    this.finished = finished;
+    const streaming = this.handler.receive ? this.handler.receive(finished) : null;
+    this.receiver = streaming || wholeBody(bodyLength, finished, this.handler);
+  }
+
+  private end(): void {
+    const getinfoMeta = this.getinfoMeta;
+    if (getinfoMeta !== null) {
+      this.getinfoMeta = null;
+      const { info, messages } = this.handler.getinfo(parseGetInfo(getinfoMeta));
+      this.output(encodeChunk(messages && messages.length > 0 ? { ...info, inspector: { messages } } : info));
+      return;
+    }
+    const reply = (this.receiver as BodyReceiver).end();
+    this.receiver = null;
+    this.output(encodeChunk(replyMeta(this.finished, reply.messages), reply.body));
+  }
+
+  private fail(err: unknown): void {
+    this.failed = true;
+    const message = userMessage(err);
+    this.log(`error: ${message}`);
+    if (!(err instanceof CommandError || err instanceof ProtocolError) && err instanceof Error && err.stack) this.log(err.stack);
+    this.output(errorChunk(message));
+  }
 }
 
 /** Gathers a body into one exactly-sized buffer for handler.execute. */

@@ -5,7 +5,8 @@
 import { Readable, Writable } from "stream";
 import { decodeCsv, encodeCsv } from "../../src/scp/csv";
 import { GetInfoRequest } from "../../src/scp/getinfo";
-import { CommandHandler, ExecuteReply, ExecuteRequest, Message, runSession } from "../../src/scp/session";
+import { CommandHandler, ExecuteReply, ExecuteRequest, Message } from "../../src/scp/session";
+import { runSession } from "../../src/scp/session-stream";
 
 export interface SessionResult {
   code: number;
