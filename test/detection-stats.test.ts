@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { auditEvent, PARTIAL_COLUMNS, PodScanStats, SEED_COLUMNS } from "../src/detection";
+import { auditEvent, InvalidPartialRow, PARTIAL_COLUMNS, PodScanStats, SEED_COLUMNS } from "../src/detection";
 import type { AuditEvent, FieldValue } from "../src/detection";
 
 const SRC = "us-east-1:/aws/eks/prod/cluster:kube-apiserver-audit-0123456789abcdef0123456789abcdef";
@@ -159,8 +159,8 @@ describe("detection: PodScanStats (the seed's stats)", () => {
   it("rejects a partial row that is not one of ours", () => {
     const stats = new PodScanStats();
     const row = { src_ip: "1", cluster_name: "c", "user.username": "u", "user.groups{}": "g", count: "1" };
-    expect(() => stats.addPartial({ ...row, src_ip: "" })).to.throw("ekspodscan: partial row has no single value for src_ip: \"\"");
-    expect(() => stats.addPartial({ ...row, count: "x" })).to.throw("ekspodscan: partial row has no valid count: \"x\"");
+    expect(() => stats.addPartial({ ...row, src_ip: "" })).to.throw(InvalidPartialRow, "has no single value for src_ip: \"\"");
+    expect(() => stats.addPartial({ ...row, count: "x" })).to.throw(InvalidPartialRow, "has no valid count: \"x\"");
     expect(stats.groupCount).to.equal(0);
   });
 });

@@ -7,13 +7,13 @@
  *   mode=filter           streaming; only matching events come back, annotated.
  */
 import { matcherFor, necessaryTerms } from "../detection/match";
-import { ENRICH_COLUMNS, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS } from "../detection/stats";
+import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsv } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
 import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
 import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
-import { BodyReceiver, CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
+import { BodyReceiver, CommandError, CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
 import { Table } from "../scp/types";
 import { EVENT_FIELDS, EventReader, rowEventReader, termFilter } from "./events";
 import { Options, mapPhaseArgs, parseOptions } from "./options";
@@ -102,7 +102,13 @@ export class EksPodScanCommand implements CommandHandler {
         if (partials === null) return events.row(cursor);
         const record: PartialRecord = {};
         for (const [name, columns] of partials) record[name] = readCell(cursor, columns);
-        this.stats.addPartial(record);
+        try {
+          this.stats.addPartial(record);
+        } catch (err) {
+          if (!(err instanceof InvalidPartialRow)) throw err;
+          // Input we cannot merge is the user's to see, as it is: not a failure of the command.
+          throw new CommandError(`row ${cursor.rowNumber} of the map phase's output ${err.message}`);
+        }
       },
     };
   }

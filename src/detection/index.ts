@@ -4,7 +4,7 @@ export { SPLUNK_FIELD, auditEvent } from "./event";
 export type { MatchMode, Term } from "./match";
 export { matchesExact, matchesBroad, matcherFor, necessaryTerms } from "./match";
 export type { PartialRecord } from "./stats";
-export { SEED_COLUMNS, ENRICH_COLUMNS, PARTIAL_COLUMNS, PodScanStats } from "./stats";
+export { SEED_COLUMNS, ENRICH_COLUMNS, PARTIAL_COLUMNS, InvalidPartialRow, PodScanStats } from "./stats";
 export { ANNOTATE_COLUMNS, annotateEvent } from "./annotate";
 export type { EnrichInput } from "./enrich";
 export { enrichCells, clusterFromSource, scannerOf, wasAllowed, RISK_SCORE_ALLOWED, RISK_SCORE_DENIED } from "./enrich";

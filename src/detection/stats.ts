@@ -32,6 +32,14 @@ export const PARTIAL_COLUMNS: readonly string[] = SEED_COLUMNS.concat([DECISIONS
 
 export type PartialRecord = { [column: string]: FieldValue };
 
+/** A row given to addPartial that no map phase of ours wrote; the message completes "the row ...". */
+export class InvalidPartialRow extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidPartialRow";
+  }
+}
+
 /**
  * The seed's `rename source as cluster_name sourceIPs{} as src_ip | stats count min(_time) as
  * firstTime max(_time) as lastTime values(...) by src_ip cluster_name user.username user.groups{}`.
@@ -99,7 +107,7 @@ export class PodScanStats {
     const group = byField(row, "user.groups{}");
     const count = row["count"];
     if (typeof count !== "string" || !/^[0-9]+$/.test(count)) {
-      throw new Error("ekspodscan: partial row has no valid count: " + JSON.stringify(count));
+      throw new InvalidPartialRow("has no valid count: " + JSON.stringify(count));
     }
     const g = this.index.groupFor(ip, source, user, group);
     g.count += parseInt(count, 10);
@@ -191,7 +199,7 @@ function cell(row: PartialRecord, column: string): FieldValue {
 function byField(row: PartialRecord, column: string): string {
   const value = row[column];
   if (typeof value !== "string" || value === "") {
-    throw new Error("ekspodscan: partial row has no single value for " + column + ": " + JSON.stringify(value));
+    throw new InvalidPartialRow("has no single value for " + column + ": " + JSON.stringify(value));
   }
   return value;
 }
