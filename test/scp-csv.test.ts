@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ProtocolError } from "../src/scp/framing";
-import { decodeCsv, decodeMultivalue, encodeCsv, encodeMultivalue, parseCsvRows, tableFromRecords } from "../src/scp/csv";
+import { decodeCsv, decodeMultivalue, encodeCsv, encodeMultivalue, parseCsvRows } from "../src/scp/csv";
 
 function csvError(text: string): string {
   try {
@@ -129,21 +129,6 @@ describe("scp csv: encodeCsv", () => {
     const table = { fields: ["a"], rows: [[""], ["x"]] };
     expect(encodeCsv(table)).to.equal('a\n""\nx\n');
     expect(decodeCsv(encodeCsv(table))).to.deep.equal(table);
-  });
-});
-
-describe("scp csv: tableFromRecords", () => {
-  it("takes the union of the records' fields in first-seen order, not the first record's only", () => {
-    const table = tableFromRecords([{ a: "1" }, { b: ["x", "y"], a: "2" }, { c: "3" }]);
-    expect(table).to.deep.equal({
-      fields: ["a", "b", "c"],
-      rows: [
-        ["1", "", ""],
-        ["2", ["x", "y"], ""],
-        ["", "", "3"],
-      ],
-    });
-    expect(encodeCsv(table)).to.equal('a,b,c,__mv_b\n1,,,\n2,"x\ny",,$x$;$y$\n,,3,\n');
   });
 });
 

@@ -89,22 +89,6 @@ export function encodeCsv(table: Table): string {
   return lines.join("\n") + "\n";
 }
 
-/** Builds a Table from records, the header being the union of their fields in first-seen order. */
-export function tableFromRecords(records: Array<{ [field: string]: Cell | undefined }>): Table {
-  const fields: string[] = [];
-  const seen: { [name: string]: boolean } = Object.create(null);
-  for (const record of records) {
-    for (const name in record) {
-      if (!seen[name]) {
-        seen[name] = true;
-        fields.push(name);
-      }
-    }
-  }
-  const rows = records.map((record) => fields.map((name) => record[name] || ""));
-  return { fields, rows };
-}
-
 function isMultivalue(cell: Cell | undefined): boolean {
   return typeof cell !== "string" && cell !== undefined && cell.length > 1;
 }
