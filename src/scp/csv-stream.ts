@@ -23,6 +23,7 @@ export class CsvRowStream {
   private window = Buffer.allocUnsafe(2 * WINDOW_BYTES);
   private held = 0; // bytes in the window not yet read as rows
   private retryAt = 0; // an unfinished row is not rescanned before this many bytes are held
+  private lastLF = -1; // the last newline held (-1: none), where the next scan can stop
   private sawHeader = false;
   private rowNumber = 0;
 
@@ -35,16 +36,18 @@ export class CsvRowStream {
   private append(piece: Buffer): void {
     if (this.held + piece.length > this.window.length) this.grow(this.held + piece.length);
     piece.copy(this.window, this.held);
+    const lf = piece.lastIndexOf(LF);
+    if (lf >= 0) this.lastLF = this.held + lf;
     this.held += piece.length;
-    if (this.held < WINDOW_BYTES || this.held < this.retryAt) return;
-    const lastLF = this.window.lastIndexOf(LF, this.held - 1);
-    if (lastLF >= 0) this.scan(lastLF + 1, false);
+    if (this.held < WINDOW_BYTES || this.held < this.retryAt || this.lastLF < 0) return;
+    this.scan(this.lastLF + 1, false);
   }
 
   /** The body is complete: the rest is read as rows, an unfinished one being an error. */
   end(): void {
     if (this.held > 0) this.scan(this.held, true);
     this.held = 0;
+    this.lastLF = -1;
   }
 
   private scan(length: number, final: boolean): void {
@@ -65,6 +68,7 @@ export class CsvRowStream {
   private keep(consumed: number, scanned: number): void {
     this.window.copy(this.window, 0, consumed, this.held);
     this.held -= consumed;
+    this.lastLF = this.held > 0 ? this.window.lastIndexOf(LF, this.held - 1) : -1;
     // Rescanning an unfinished row at every piece would be quadratic in its length.
     this.retryAt = consumed < scanned ? this.held * 2 : 0;
   }
