@@ -23,10 +23,16 @@ const NEWLINE = 0x0a;
 const HEADER = /^chunked\s+1\.0\s*,\s*(\d+)\s*,\s*(\d+)\s*$/;
 
 export function encodeChunk(meta: object, body?: string | Buffer): Buffer {
-  const metaBytes = Buffer.from(JSON.stringify(meta), "utf8");
-  const bodyBytes = body === undefined ? Buffer.alloc(0) : typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  const header = Buffer.from(`chunked 1.0,${metaBytes.length},${bodyBytes.length}\n`, "latin1");
-  return Buffer.concat([header, metaBytes, bodyBytes], header.length + metaBytes.length + bodyBytes.length);
+  const [head, bodyBytes] = encodeChunkParts(meta, body);
+  return Buffer.concat([head, bodyBytes], head.length + bodyBytes.length);
+}
+
+/** A chunk as its header line and metadata, then its body: written in turn, a large body is not copied. */
+export function encodeChunkParts(meta: object, body?: string | Buffer): [Buffer, Buffer] {
+  const metaText = JSON.stringify(meta);
+  const bodyBytes = body === undefined ? EMPTY : typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  const head = `chunked 1.0,${Buffer.byteLength(metaText, "utf8")},${bodyBytes.length}\n${metaText}`;
+  return [Buffer.from(head, "utf8"), bodyBytes];
 }
 
 /** Receives the chunks a FrameReader decodes, the body as it arrives. */

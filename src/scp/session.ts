@@ -3,7 +3,7 @@
  * echoed. A failure becomes an error chunk Splunk shows to the user and a non-zero exit.
  * Session holds that discipline; session-stream.ts and session-fd.ts move the bytes.
  */
-import { FrameReader, ProtocolError, encodeChunk } from "./framing";
+import { FrameReader, ProtocolError, encodeChunk, encodeChunkParts } from "./framing";
 import { CommandInfo, GetInfoRequest, parseGetInfo } from "./getinfo";
 import { ChunkMeta } from "./types";
 
@@ -128,7 +128,9 @@ export class Session {
     }
     const reply = (this.receiver as BodyReceiver).end();
     this.receiver = null;
-    this.output(encodeChunk(replyMeta(this.finished, reply.messages), reply.body));
+    const [head, body] = encodeChunkParts(replyMeta(this.finished, reply.messages), reply.body);
+    this.output(head);
+    if (body.length > 0) this.output(body);
   }
 
   private fail(err: unknown): void {
