@@ -4,7 +4,8 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { CsvCursor, ValueCache, fieldColumns, readCell, readHeader } from "../src/scp/csv-cursor";
+import { CsvCursor, fieldColumns, readCell, readHeader } from "../src/scp/csv-cursor";
+import { ValueCache } from "../src/scp/value-cache";
 import { encodeCsv, parseCsvRows } from "../src/scp/csv";
 import { CsvRowStream } from "../src/scp/csv-stream";
 import { ProtocolError } from "../src/scp/framing";

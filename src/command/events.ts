@@ -6,7 +6,8 @@
 import { AuditEvent, SPLUNK_FIELD, auditEvent } from "../detection/event";
 import { Term } from "../detection/match";
 import { Cell } from "../scp/types";
-import { CsvCursor, FieldColumns, ValueCache, fieldColumns, readCell } from "../scp/csv-cursor";
+import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
+import { ValueCache } from "../scp/value-cache";
 
 export type EventKey = keyof AuditEvent;
 export const EVENT_KEYS = Object.keys(SPLUNK_FIELD) as EventKey[];
