@@ -248,3 +248,28 @@ export function parseSubcommandArgs<T extends NonNullable<ParseArgsConfig["optio
     parseArgs({ args: joinDashValues(argv, options), options, strict: true, allowPositionals: false }),
   ).values;
 }
+
+type SubcommandOptions = NonNullable<ParseArgsConfig["options"]>;
+export type SubcommandValues<T extends SubcommandOptions> = ReturnType<typeof parseSubcommandArgs<T>>;
+
+/**
+ * The frame of every subcommand: its options parsed, --help answered, then `body`, whose
+ * failures become messages and exit codes (runCommand).
+ */
+export function runSubcommand<T extends SubcommandOptions>(
+  name: string,
+  argv: string[],
+  io: CliIo,
+  spec: { options: T; help: string },
+  body: (values: SubcommandValues<T>, output: Output) => Promise<number>,
+): Promise<number> {
+  const output = new Output(io, name);
+  return runCommand(output, name, async () => {
+    const values = parseSubcommandArgs(argv, spec.options);
+    if ((values as { help?: boolean }).help) {
+      output.out(spec.help);
+      return EXIT.ok;
+    }
+    return body(values, output);
+  });
+}

@@ -10,10 +10,8 @@ import {
   CONNECTION_OPTIONS,
   connectionFromOptions,
   hasConnectionOptions,
-  Output,
-  parseSubcommandArgs,
   processIo,
-  runCommand,
+  runSubcommand,
   type CliIo,
 } from "./connection";
 import { CliError, EXIT } from "./exit";
@@ -53,13 +51,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 export async function runWith(argv: string[], io: CliIo): Promise<number> {
-  const output = new Output(io, "deploy");
-  return runCommand(output, "deploy", async () => {
-    const values = parseSubcommandArgs(argv, OPTIONS);
-    if (values.help) {
-      output.out(HELP);
-      return EXIT.ok;
-    }
+  return runSubcommand("deploy", argv, io, { options: OPTIONS, help: HELP }, async (values, output) => {
     if (values.package === undefined) throw new CliError("--package is required", EXIT.usage);
     let result: DeployResult;
     if (values["splunk-home"] !== undefined) {

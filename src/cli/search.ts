@@ -3,7 +3,7 @@
  */
 import { DEFAULT_SAVED_SEARCH, runSavedSearch, type JobProgress } from "../splunk/search";
 import { openSession } from "../splunk/session";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, Output, parseSubcommandArgs, processIo, runCommand, type CliIo } from "./connection";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, Output, processIo, runSubcommand, type CliIo } from "./connection";
 import { CliError, EXIT } from "./exit";
 import { renderRows, type OutputFormat } from "./format";
 
@@ -49,13 +49,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 export async function runWith(argv: string[], io: CliIo, options: { pollIntervalMs?: number; signal?: AbortSignal } = {}): Promise<number> {
-  const output = new Output(io, "search");
-  return runCommand(output, "search", async () => {
-    const values = parseSubcommandArgs(argv, OPTIONS);
-    if (values.help) {
-      output.out(HELP);
-      return EXIT.ok;
-    }
+  return runSubcommand("search", argv, io, { options: OPTIONS, help: HELP }, async (values, output) => {
     const format = values.format as OutputFormat;
     if (!FORMATS.includes(format)) throw new CliError(`--format: expected one of ${FORMATS.join(", ")}`, EXIT.usage);
     for (const [option, value] of [["--name", values.name], ["--earliest", values.earliest], ["--latest", values.latest]] as const) {

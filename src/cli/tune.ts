@@ -10,10 +10,8 @@ import {
   CONNECTION_OPTIONS,
   connectionFromOptions,
   hasConnectionOptions,
-  Output,
-  parseSubcommandArgs,
   processIo,
-  runCommand,
+  runSubcommand,
   type CliIo,
 } from "./connection";
 import { CliError, EXIT } from "./exit";
@@ -66,13 +64,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 export async function runWith(argv: string[], io: CliIo): Promise<number> {
-  const output = new Output(io, "tune");
-  return runCommand(output, "tune", async () => {
-    const values = parseSubcommandArgs(argv, OPTIONS);
-    if (values.help) {
-      output.out(HELP);
-      return EXIT.ok;
-    }
+  return runSubcommand("tune", argv, io, { options: OPTIONS, help: HELP }, async (values, output) => {
     const allowSrc = values["allow-src"] || [];
     const allowAgent = values["allow-agent"] || [];
     const allowCluster = values["allow-cluster"] || [];
