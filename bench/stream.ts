@@ -1,12 +1,12 @@
 /**
  * Deterministic generator of the SCP v2 byte stream splunkd sends a reporting command's map phase:
- * a getinfo chunk, then execute chunks of `rowsPerChunk` EKS audit events as CSV, with splunkd's
- * quoting and a `__mv_` twin for every field.
+ * a getinfo chunk, then execute chunks of `rowsPerChunk` EKS audit events as CSV, written by the
+ * local splunkd stand-in's writer (splunkd's quoting, a `__mv_` twin for every field).
  */
 import { createWriteStream } from "fs";
 import { encodeChunk } from "../src/scp/framing";
-import { encodeMultivalue } from "../src/scp/csv";
 import { getinfoMeta } from "../src/local/splunkd";
+import { csvHeader, csvRow } from "../src/local/splunkd-csv";
 
 const FIELDS = [
   "_time",
@@ -50,19 +50,9 @@ function random(seed: number): () => number {
   };
 }
 
-function quote(value: string): string {
-  return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
-}
-
-/** One CSV line: plain columns then __mv_ twins (filled only for multivalues), as splunkd writes. */
-function line(values: Array<string | string[]>): string {
-  const plain = values.map((v) => quote(typeof v === "string" ? v : v.join("\n")));
-  const twins = values.map((v) => (typeof v === "string" ? "" : quote(encodeMultivalue(v))));
-  return plain.join(",") + "," + twins.join(",") + "\n";
-}
-
+/** The CSV header of the stream: the fields, then their `__mv_` twins. */
 export function header(): string {
-  return FIELDS.concat(FIELDS.map((f) => "__mv_" + f)).map((f) => (/^_|[{}/:]/.test(f) ? `"${f}"` : f)).join(",") + "\n";
+  return csvHeader(FIELDS) + "\n";
 }
 
 export function eventRows(count: number, seed: number): () => string | null {
@@ -77,7 +67,7 @@ export function eventRows(count: number, seed: number): () => string | null {
     const anonymous = next() < 0.92;
     const ip = `198.51.${Math.floor(next() * 8)}.${Math.floor(next() * 250)}`;
     const allowed = next() < 0.03;
-    return line([
+    return csvRow([
       `${time.toFixed(3)}`,
       allowed ? "allow" : "forbid",
       "pods",
@@ -90,7 +80,7 @@ export function eventRows(count: number, seed: number): () => string | null {
       anonymous ? "system:anonymous" : "kubernetes-admin",
       pick(AGENTS),
       next() < 0.85 ? "list" : "watch",
-    ]);
+    ]) + "\n";
   };
 }
 
