@@ -9,25 +9,12 @@ import {
   scannerOf,
 } from "../src/detection";
 import type { AuditEvent } from "../src/detection";
+import { podListEvent } from "./support/detection-events";
 
 const SRC = "us-east-1:/aws/eks/prod-1/cluster:kube-apiserver-audit-0123456789abcdef0123456789abcdef";
 
 function scan(over: Partial<AuditEvent>): AuditEvent {
-  return auditEvent({
-    time: "100",
-    username: "system:anonymous",
-    groups: "system:unauthenticated",
-    verb: "list",
-    resource: "pods",
-    requestURI: "/api/v1/pods",
-    source: SRC,
-    sourceIPs: "203.0.113.7",
-    reason: "Forbidden",
-    code: "403",
-    userAgent: "curl/7.68.0",
-    decision: "forbid",
-    ...over,
-  });
+  return podListEvent({ time: "100", source: SRC, ...over });
 }
 
 function enrichedRows(events: AuditEvent[]) {

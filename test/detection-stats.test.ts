@@ -1,26 +1,10 @@
 import { expect } from "chai";
-import { auditEvent, InvalidPartialRow, PARTIAL_COLUMNS, PodScanStats, SEED_COLUMNS } from "../src/detection";
+import { InvalidPartialRow, PARTIAL_COLUMNS, PodScanStats, SEED_COLUMNS } from "../src/detection";
 import type { AuditEvent, FieldValue } from "../src/detection";
+import { PROD_SOURCE, podListEvent } from "./support/detection-events";
 
-const SRC = "us-east-1:/aws/eks/prod/cluster:kube-apiserver-audit-0123456789abcdef0123456789abcdef";
-
-function scan(over: Partial<AuditEvent>): AuditEvent {
-  return auditEvent({
-    time: "1599171244.277",
-    username: "system:anonymous",
-    groups: "system:unauthenticated",
-    verb: "list",
-    resource: "pods",
-    requestURI: "/api/v1/pods",
-    source: SRC,
-    sourceIPs: "203.0.113.7",
-    reason: "Forbidden",
-    code: "403",
-    userAgent: "curl/7.68.0",
-    decision: "forbid",
-    ...over,
-  });
-}
+const SRC = PROD_SOURCE;
+const scan = podListEvent;
 
 function rowsOf(events: AuditEvent[]): FieldValue[][] {
   const stats = new PodScanStats();
