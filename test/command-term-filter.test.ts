@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { EVENT_FIELDS, EventReader, rowEventReader, termFilter } from "../src/command/events";
+import { EVENT_FIELDS, EventReader, TermVerdict, rowEventReader, termFilter } from "../src/command/events";
 import { AuditEvent, SPLUNK_FIELD } from "../src/detection/event";
 import { MatchMode, matcherFor, necessaryTerms } from "../src/detection/match";
 import { decodeCsv, encodeMultivalue } from "../src/scp/csv";
@@ -101,14 +101,15 @@ describe("command termFilter: never rules out a row the matcher matches (real cu
         const oracleEvent = decoded === null ? null : rowEventReader(decoded.fields);
         const reader = new EventReader();
         let readerHeader: string[] | null = null;
-        let filters: Array<(cursor: CsvCursor) => boolean> = [];
+        let filters: Array<(cursor: CsvCursor) => TermVerdict> = [];
         eachRow(cutAt(bytes, cuts.map((c) => c % bytes.length)), (cursor, header, index) => {
           if (readerHeader !== header) {
             readerHeader = header;
             reader.setHeader(header);
             filters = MODES.map((mode) => termFilter(necessaryTerms(mode), header));
           }
-          const passes = filters.map((filter) => filter(cursor));
+          const verdicts = filters.map((filter) => filter(cursor));
+          const passes = verdicts.map((verdict) => verdict !== "out");
           const event: AuditEvent = reader.read(cursor);
           if (oracleEvent !== null && decoded !== null) {
             expect(event).to.deep.equal(oracleEvent(decoded.rows[index]));
@@ -119,7 +120,9 @@ describe("command termFilter: never rules out a row the matcher matches (real cu
           if (!passes[1]) expect(matched[1], "broad: ruled out but matches").to.equal(false);
           const row = rows[index % rows.length];
           const termTwinsEmpty = columns.every((c, i) => !c.twin || row[i] === "" || !necessaryTerms("exact").some((t) => SPLUNK_FIELD[t.field] === c.field));
-          if (passes[0] && termTwinsEmpty) expect(matched[0], "exact: passes the terms but does not match").to.equal(true);
+          if (passes[0] && termTwinsEmpty) expect(verdicts[0], "exact: single values that pass are met").to.equal("met");
+          // The command skips the matcher for exact rows whose terms are met: they must match.
+          if (verdicts[0] === "met") expect(matched[0], "exact: terms met but does not match").to.equal(true);
           seen.exactMatched += Number(matched[0]);
           seen.broadMatched += Number(matched[1]);
           seen.exactRuledOut += Number(!passes[0]);
@@ -137,11 +140,11 @@ describe("command termFilter: never rules out a row the matcher matches (real cu
 /** Filter results for each row of a body, per mode. */
 function filterResults(text: string): { exact: boolean[]; broad: boolean[] } {
   const out = { exact: [] as boolean[], broad: [] as boolean[] };
-  const filters: { [mode: string]: (cursor: CsvCursor) => boolean } = {};
+  const filters: { [mode: string]: (cursor: CsvCursor) => TermVerdict } = {};
   eachRow([Buffer.from(text)], (cursor, header) => {
     for (const mode of MODES) {
       filters[mode] = filters[mode] || termFilter(necessaryTerms(mode), header);
-      out[mode].push(filters[mode](cursor));
+      out[mode].push(filters[mode](cursor) !== "out");
     }
   });
   return out;
@@ -169,5 +172,22 @@ describe("command termFilter: examples", () => {
     expect(filterResults(text).broad).to.deep.equal([true, false, true, true]);
     // A twin column without its plain column: an empty twin cell leaves nothing to match.
     expect(filterResults("__mv_verb,x\n$list$;$get$,1\n,2\n").broad).to.deep.equal([true, false]);
+  });
+
+  it("met on single values, unsure when a term's field is a multivalue, out on a miss", () => {
+    const text = [
+      "requestURI,verb,__mv_verb,objectRef.resource,user.username",
+      "/api/v1/pods,list,,pods,system:anonymous",
+      '/api/v1/pods,"get\nlist",$get$;$list$,pods,system:anonymous',
+      '/api/v1/pods,"get\nwatch",$get$;$watch$,pods,system:anonymous',
+      "/api/v1/pods,get,,pods,system:anonymous",
+    ].join("\n");
+    const verdicts: TermVerdict[] = [];
+    let check: ((cursor: CsvCursor) => TermVerdict) | null = null;
+    eachRow([Buffer.from(text)], (cursor, header) => {
+      check = check || termFilter(necessaryTerms("exact"), header);
+      verdicts.push(check(cursor));
+    });
+    expect(verdicts).to.deep.equal(["met", "unsure", "unsure", "out"]);
   });
 });

@@ -6,7 +6,7 @@
  *   mode=annotate         streaming; every event comes back with pod_scan (and enrich fields).
  *   mode=filter           streaming; only matching events come back, annotated.
  */
-import { matcherFor, necessaryTerms } from "../detection/match";
+import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
 import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsv } from "../scp/csv";
@@ -15,7 +15,7 @@ import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
 import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
 import { BodyReceiver, CommandError, CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
 import { Table } from "../scp/types";
-import { EVENT_FIELDS, EventReader, rowEventReader, termFilter } from "./events";
+import { EVENT_FIELDS, EventReader, TermVerdict, rowEventReader, termFilter } from "./events";
 import { Options, mapPhaseArgs, parseOptions } from "./options";
 
 export const COMMAND_NAME = "ekspodscan";
@@ -70,21 +70,24 @@ export class EksPodScanCommand implements CommandHandler {
 
   /**
    * The hot path: rows are ruled out on the match terms in place, and only the rest become events;
-   * only matching events are aggregated.
+   * only matching events are aggregated. Where the terms are the whole match (match=exact) and
+   * met on single values, the matcher is not asked again.
    */
   private eventRows(options: Options): CsvRowHandler {
     const matches = matcherFor(options.match);
     const terms = necessaryTerms(options.match);
-    let passes: (cursor: CsvCursor) => boolean = () => false;
+    const decisive = termsDecide(options.match);
+    let check: (cursor: CsvCursor) => TermVerdict = () => "out";
     return {
       header: (names) => {
         this.events.setHeader(names);
-        passes = termFilter(terms, names);
+        check = termFilter(terms, names);
       },
       row: (cursor) => {
-        if (!passes(cursor)) return;
+        const verdict = check(cursor);
+        if (verdict === "out") return;
         const event = this.events.read(cursor);
-        if (matches(event)) this.stats.addEvent(event);
+        if ((decisive && verdict === "met") || matches(event)) this.stats.addEvent(event);
       },
     };
   }

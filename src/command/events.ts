@@ -53,23 +53,30 @@ export class EventReader {
 }
 
 /**
- * A check of the terms on a row in place, making no strings: false when a term's field is a
- * single value equal to none of its literals, or is missing. A multivalue passes, left to the
- * matcher. (The matcher still decides every row that passes.)
+ * What the terms say of a row: "out" when a term's field is missing, or a single value equal to
+ * none of its literals; "met" when every term's field is a single value equal to one; "unsure"
+ * when a multivalue leaves a term to the matcher.
  */
-export function termFilter(terms: readonly Term[], header: string[]): (cursor: CsvCursor) => boolean {
+export type TermVerdict = "out" | "met" | "unsure";
+
+/** Checks the terms on a row in place, making no strings. */
+export function termFilter(terms: readonly Term[], header: string[]): (cursor: CsvCursor) => TermVerdict {
   const checks = terms.map((term) => ({ columns: fieldColumns(header, SPLUNK_FIELD[term.field]), anyOf: term.anyOf }));
-  if (checks.some((check) => check.columns.plain < 0 && check.columns.twin < 0)) return () => false;
+  if (checks.some((check) => check.columns.plain < 0 && check.columns.twin < 0)) return () => "out";
   return (cursor) => {
+    let verdict: TermVerdict = "met";
     for (let i = 0; i < checks.length; i++) {
       const { columns, anyOf } = checks[i];
-      if (columns.twin >= 0 && !cursor.isEmpty(columns.twin)) continue;
-      if (columns.plain < 0) return false;
+      if (columns.twin >= 0 && !cursor.isEmpty(columns.twin)) {
+        verdict = "unsure";
+        continue;
+      }
+      if (columns.plain < 0) return "out";
       let met = false;
       for (let j = 0; j < anyOf.length && !met; j++) met = cursor.equalsFolded(columns.plain, anyOf[j]);
-      if (!met) return false;
+      if (!met) return "out";
     }
-    return true;
+    return verdict;
   };
 }
 

@@ -2,7 +2,7 @@
 export type { AuditEvent, FieldValue } from "./event";
 export { SPLUNK_FIELD, auditEvent } from "./event";
 export type { MatchMode, Term } from "./match";
-export { matchesExact, matchesBroad, matcherFor, necessaryTerms } from "./match";
+export { matchesExact, matchesBroad, matcherFor, necessaryTerms, termsDecide } from "./match";
 export type { PartialRecord } from "./stats";
 export { SEED_COLUMNS, ENRICH_COLUMNS, PARTIAL_COLUMNS, InvalidPartialRow, PodScanStats } from "./stats";
 export { ANNOTATE_COLUMNS, annotateEvent } from "./annotate";

@@ -57,6 +57,11 @@ export function necessaryTerms(mode: MatchMode): readonly Term[] {
 
 const BROAD_NECESSARY_TERMS: readonly Term[] = [{ field: "verb", anyOf: ["list", "watch"] }];
 
+/** Whether an event whose fields meet necessaryTerms(mode) each on a single value matches. */
+export function termsDecide(mode: MatchMode): boolean {
+  return mode === "exact";
+}
+
 function meets(ev: AuditEvent, term: Term): boolean {
   const value = ev[term.field];
   for (let i = 0; i < term.anyOf.length; i++) if (anyEqualsIgnoreCase(value, term.anyOf[i])) return true;
