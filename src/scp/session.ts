@@ -54,7 +54,7 @@ export function replyMeta(finished: boolean, messages?: Message[]): object {
 export type Log = (line: string) => void;
 
 /**
- * One session's protocol state. Runners push() input as it arrives, call end() at EOF, and send on
+ * One session's protocol state. Runners push() input as it arrives, call finish() at EOF, and send on
  * every reply through `output`. After a failure the error chunk is the last thing output, and
  * nothing more is read.
  */
