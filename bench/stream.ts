@@ -7,6 +7,7 @@ import { createWriteStream } from "fs";
 import { encodeChunk } from "../src/scp/framing";
 import { getinfoMeta } from "../src/local/splunkd";
 import { csvHeader, csvRow } from "../src/local/splunkd-csv";
+import { seededRandom } from "../scripts/seeded-random";
 
 const FIELDS = [
   "_time",
@@ -38,17 +39,6 @@ const CLUSTERS = ["prod-eu", "prod-us", "staging"].map(
   (name, i) => `us-east-${1 + (i % 2)}:/aws/eks/${name}/cluster:kube-apiserver-audit-${(0x9f3ab2c4 + i * 7919).toString(16)}e0c1d2b3a4f5e6d7c8b9a0f1e2`,
 );
 
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The CSV header of the stream: the fields, then their `__mv_` twins. */
 export function header(): string {
@@ -56,7 +46,7 @@ export function header(): string {
 }
 
 export function eventRows(count: number, seed: number): () => string | null {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
   let produced = 0;
   let time = 1701960000;

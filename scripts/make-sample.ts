@@ -17,24 +17,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
 import { Scenario, TrafficEvent, buildWindow } from "./sample-traffic";
+import { seededRandom } from "./seeded-random";
 
 export const SAMPLE_PATH = path.join(__dirname, "..", "samples", "eks-audit-sample.jsonl.gz");
 const ACCOUNT = "111122223333";
 const WINDOW_MS = 4 * 3600 * 1000;
 const START_MS = Date.UTC(2024, 2, 11, 8, 0, 0);
 const EVENTS_PER_ENVELOPE = 40;
-
-/** mulberry32: small, fast, good enough for synthetic data, and identical on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function digits(random: () => number, n: number): string {
   let s = "";

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { seededRandom } from "../../scripts/seeded-random";
 
 export interface RawChunk {
   /** The header line without its newline, e.g. `chunked 1.0,17,0`. */
@@ -83,18 +84,6 @@ export const RECORDINGS_DIR = path.resolve(__dirname, "..", "..", "..", "shared"
 
 export function readRecording(name: string): Buffer {
   return fs.readFileSync(path.join(RECORDINGS_DIR, name));
-}
-
-/** Deterministic PRNG (mulberry32) so that a failing split can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Cuts bytes into pieces of 1..maxPiece bytes chosen by a seeded PRNG. */
