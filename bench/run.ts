@@ -139,7 +139,7 @@ async function main() {
     if (small.runs.some((r) => r.code !== 0)) throw new Error(`map phase over ${SMALL_EVENTS} events failed`);
 
     const floors: { [name: string]: RepeatedResult } = {};
-    for (const kind of ["protocol", "csv-scan", "csv-split", "csv-parse"]) floors[kind] = await runRepeated(node, [floorJs, kind], mapPath, RUNS);
+    for (const kind of ["protocol", "protocol-streams", "csv-scan", "csv-split", "csv-parse"]) floors[kind] = await runRepeated(node, [floorJs, kind], mapPath, RUNS);
 
     const capped = await runProcess(node, [`--max-old-space-size=${HEAP_CAP_MB}`, BUNDLE], mapPath);
     const cappedCheck = sameReplies(capped, map.runs[0]);
@@ -164,7 +164,7 @@ async function main() {
     console.log("floors over the same stream (same spawn, same framing):");
     for (const kind of Object.keys(floors)) {
       const f = floors[kind];
-      console.log(`  ${kind.padEnd(10)} ${fmt(f.seconds, 3)} s  ${fmt(EVENTS / f.seconds)} events/s  ${fmt(bytes / MB / f.seconds, 1)} MB/s  peak RSS ${fmt(f.rss / 1024, 1)} MB`);
+      console.log(`  ${kind.padEnd(16)} ${fmt(f.seconds, 3)} s  ${fmt(EVENTS / f.seconds)} events/s  ${fmt(bytes / MB / f.seconds, 1)} MB/s  peak RSS ${fmt(f.rss / 1024, 1)} MB`);
     }
     const overCsvScan = pipeline.seconds / floors["csv-scan"].seconds;
     console.log(`  our pipeline takes ${fmt(overCsvScan, 2)}x the csv-scan floor, ${fmt(pipeline.seconds / floors["protocol"].seconds, 2)}x the protocol floor; csv-parse takes ${fmt(floors["csv-parse"].seconds / floors["csv-split"].seconds, 2)}x our csv split`);

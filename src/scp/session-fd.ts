@@ -1,7 +1,8 @@
 /**
  * Runs a Session over blocking reads and writes of file descriptors, as splunkd's pipes are: one
  * reused read buffer and no stream machinery, which spares a Buffer per 64 KiB read (external
- * memory the GC frees late) and the event loop's turns. Measured by `npm run bench`.
+ * memory the GC frees late) and the event loop's turns. `npm run bench` shows it: the floors
+ * "protocol" (this runner) and "protocol-streams" (session-stream.ts) differ only in it.
  */
 import { readSync, writeSync } from "fs";
 import { Session } from "./session";
