@@ -19,7 +19,7 @@ export const EVENT_FIELDS: string[] = EVENT_KEYS.map((key) => SPLUNK_FIELD[key])
  * values across events, so each reads through a ValueCache kept for the whole search.
  */
 export class EventReader {
-  private readonly caches: { [K in EventKey]: ValueCache } = cachesFor(EVENT_KEYS);
+  private readonly caches: { [K in CachedKey]: ValueCache } = cachesFor(CACHED_KEYS);
   private columns: { [K in EventKey]: FieldColumns } = columnsFor([]);
   private readonly event: AuditEvent = auditEvent({});
 
@@ -96,8 +96,12 @@ function columnsFor(header: string[]): { [K in EventKey]: FieldColumns } {
   return columns;
 }
 
-function cachesFor(keys: EventKey[]): { [K in EventKey]: ValueCache } {
-  const caches = {} as { [K in EventKey]: ValueCache };
+/** Every field but _time, which is unique to each event. */
+type CachedKey = Exclude<EventKey, "time">;
+const CACHED_KEYS = EVENT_KEYS.filter((key): key is CachedKey => key !== "time");
+
+function cachesFor(keys: CachedKey[]): { [K in CachedKey]: ValueCache } {
+  const caches = {} as { [K in CachedKey]: ValueCache };
   for (const key of keys) caches[key] = new ValueCache();
   return caches;
 }
