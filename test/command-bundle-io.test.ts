@@ -114,8 +114,8 @@ describe("command bundle I/O: blocking reads and writes, and the fallbacks", fun
           const file = path.join(dir, "input.bin");
           writeFileSync(file, input);
           const feeds: Array<[string, Feed]> = [
-            ["stdin non-blocking, input already there (switches to streams mid-way)", { nonBlocking: [0] }],
-            ["stdin non-blocking, input late (streams from the start)", { nonBlocking: [0], inputDelayMs: 300 }],
+            ["stdin non-blocking, input written at once", { nonBlocking: [0] }],
+            ["stdin non-blocking, input written 300 ms late (a first read would block)", { nonBlocking: [0], inputDelayMs: 300 }],
             ["stdout non-blocking and full for a while", { nonBlocking: [1], readDelayMs: 300 }],
             ["stdin a regular file", { nonBlocking: [], stdinFile: file }],
           ];
