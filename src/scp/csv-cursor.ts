@@ -163,6 +163,42 @@ export class CsvCursor {
     return cache.miss(raw, this.bytes !== null && hasNonAscii(raw) ? this.bytes.toString("utf8", start, start + n) : raw);
   }
 
+  /**
+   * Where the value of column `col` lies in `text` (start === end when empty or past the row), and
+   * whether it holds doubled quotes (its raw text is then not its value).
+   */
+  cellStart(col: number): number {
+    return col < this.width ? this.starts[col] : 0;
+  }
+
+  cellEnd(col: number): number {
+    return col < this.width ? this.ends[col] : 0;
+  }
+
+  isEscaped(col: number): boolean {
+    return col < this.width && this.escaped[col] === 1;
+  }
+
+  /** Whether the raw text of column `col` (over bytes: their latin1 view) is `raw`, non-empty. */
+  rawEquals(col: number, raw: string): boolean {
+    return col < this.width && this.ends[col] - this.starts[col] === raw.length && sameChars(this.text, this.starts[col], raw);
+  }
+
+  /**
+   * The raw text of column `col`. A slice of the text: fine for a lookup, never to keep (V8 keeps
+   * the whole text alive as long as a slice of it); ownRawField gives a string of its own.
+   */
+  rawField(col: number): string {
+    return col < this.width ? this.text.slice(this.starts[col], this.ends[col]) : "";
+  }
+
+  ownRawField(col: number): string {
+    if (col >= this.width) return "";
+    const start = this.starts[col];
+    const end = this.ends[col];
+    return this.bytes !== null ? this.bytes.toString("latin1", start, end) : copyOf(this.text.slice(start, end));
+  }
+
   allFields(): string[] {
     const fields: string[] = new Array(this.width);
     for (let i = 0; i < this.width; i++) fields[i] = this.field(i);
