@@ -17,6 +17,7 @@ import { BodyReceiver, CommandError, CommandHandler, ExecuteReply, ExecuteReques
 import { Table } from "../scp/types";
 import { EVENT_FIELDS, EventReader, TermVerdict, rowEventReader, termFilter } from "./events";
 import { Options, mapPhaseArgs, parseOptions } from "./options";
+import { RowAggregator } from "./row-aggregator";
 
 export const COMMAND_NAME = "ekspodscan";
 
@@ -24,6 +25,7 @@ export class EksPodScanCommand implements CommandHandler {
   private options: Options | null = null;
   private stats = new PodScanStats();
   private readonly events = new EventReader();
+  private readonly rows = new RowAggregator();
   private maxGroups = 50000;
 
   getinfo(request: GetInfoRequest): { info: CommandInfo } {
@@ -69,9 +71,9 @@ export class EksPodScanCommand implements CommandHandler {
   }
 
   /**
-   * The hot path: rows are ruled out on the match terms in place, and only the rest become events;
-   * only matching events are aggregated. Where the terms are the whole match (match=exact) and
-   * met on single values, the matcher is not asked again.
+   * The hot path: rows are ruled out on the match terms in place. Where the terms are the whole
+   * match (match=exact) and met on single values, the row is matched without asking the matcher,
+   * and aggregated from its cells when it can be (RowAggregator). Other rows become events.
    */
   private eventRows(options: Options): CsvRowHandler {
     const matches = matcherFor(options.match);
@@ -81,13 +83,18 @@ export class EksPodScanCommand implements CommandHandler {
     return {
       header: (names) => {
         this.events.setHeader(names);
+        this.rows.setHeader(names);
         check = termFilter(terms, names);
       },
       row: (cursor) => {
         const verdict = check(cursor);
         if (verdict === "out") return;
+        if (decisive && verdict === "met") {
+          if (!this.rows.add(cursor)) this.stats.addEvent(this.events.read(cursor));
+          return;
+        }
         const event = this.events.read(cursor);
-        if ((decisive && verdict === "met") || matches(event)) this.stats.addEvent(event);
+        if (matches(event)) this.stats.addEvent(event);
       },
     };
   }
@@ -119,14 +126,21 @@ export class EksPodScanCommand implements CommandHandler {
   private mapReply(finished: boolean): ExecuteReply {
     // Partials are held across chunks (fewer rows for the reduce phase) and flushed at the end,
     // or early once they reach maxresultrows groups, so memory follows groups, never events.
-    if (!finished && this.stats.groupCount < this.maxGroups) return {};
+    if (!finished && this.stats.groupCount + this.rows.groupCount < this.maxGroups) return {};
+    this.mergeRows();
     const rows = this.stats.partialRows();
     this.stats = new PodScanStats();
     return rows.length === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows }) };
   }
 
+  /** Hands the groups of the RowAggregator to the stats. */
+  private mergeRows(): void {
+    for (const record of this.rows.drain()) this.stats.addPartial(record);
+  }
+
   private reduceReply(finished: boolean, options: Options): ExecuteReply {
     if (!finished) return {};
+    this.mergeRows();
     const rows = this.stats.resultRows(options.enrich);
     if (rows.length === 0) return {};
     const columns = options.enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();

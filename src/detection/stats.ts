@@ -30,6 +30,24 @@ const DECISIONS = "values(annotations.authorization.k8s.io/decision)";
  */
 export const PARTIAL_COLUMNS: readonly string[] = SEED_COLUMNS.concat([DECISIONS]);
 
+/** The event field behind each by-field of a partial row, in the seed's order. */
+export const BY_FIELD_SOURCES: ReadonlyArray<[string, keyof AuditEvent]> = [
+  ["src_ip", "sourceIPs"],
+  ["cluster_name", "source"],
+  ["user.username", "username"],
+  ["user.groups{}", "groups"],
+];
+
+/** The event field behind each values() column of a partial row. */
+export const VALUES_SOURCES: ReadonlyArray<[string, keyof AuditEvent]> = [
+  ["values(responseStatus.reason)", "reason"],
+  ["values(responseStatus.code)", "code"],
+  ["values(userAgent)", "userAgent"],
+  ["values(verb)", "verb"],
+  ["values(requestURI)", "requestURI"],
+  [DECISIONS, "decision"],
+];
+
 export type PartialRecord = { [column: string]: FieldValue };
 
 /** A row given to addPartial that no map phase of ours wrote; the message completes "the row ...". */
