@@ -7,11 +7,12 @@
  *   mode=filter           streaming; only matching events come back, annotated.
  */
 import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
-import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS } from "../detection/stats";
+import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS, VALUES_SOURCES } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsv } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
 import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
+import { FieldIds } from "../scp/field-ids";
 import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
 import { BodyReceiver, CommandError, CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
 import { Table } from "../scp/types";
@@ -99,19 +100,32 @@ export class EksPodScanCommand implements CommandHandler {
     };
   }
 
-  /** Partial rows from the map phase, or raw events when splunkd ran no pre-op (told by the header). */
+  /**
+   * Partial rows from the map phase, or raw events when splunkd ran no pre-op (told by the header).
+   * values() cells are read through FieldIds, so the groups share one string per distinct value.
+   */
   private reduceRows(options: Options): CsvRowHandler {
     const events = this.eventRows(options);
-    let partials: Array<[string, FieldColumns]> | null = null;
+    const valueCells = VALUES_SOURCES.map(([name]) => new FieldIds(name));
+    let partials: Array<[string, FieldColumns, FieldIds | undefined]> | null = null;
     return {
       header: (names) => {
-        partials = isPartialHeader(names) ? PARTIAL_COLUMNS.map((name): [string, FieldColumns] => [name, fieldColumns(names, name)]) : null;
-        if (partials === null) events.header(names);
+        partials = null;
+        if (!isPartialHeader(names)) return events.header(names);
+        for (const ids of valueCells) ids.setHeader(names);
+        partials = PARTIAL_COLUMNS.map((name): [string, FieldColumns, FieldIds | undefined] => [
+          name,
+          fieldColumns(names, name),
+          valueCells.find((ids) => ids.name === name),
+        ]);
       },
       row: (cursor) => {
         if (partials === null) return events.row(cursor);
         const record: PartialRecord = {};
-        for (const [name, columns] of partials) record[name] = readCell(cursor, columns);
+        for (const [name, columns, ids] of partials) {
+          const cell = ids === undefined ? null : ids.valuesOf(cursor);
+          record[name] = cell === null ? readCell(cursor, columns) : cell;
+        }
         try {
           this.stats.addPartial(record);
         } catch (err) {

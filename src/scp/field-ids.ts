@@ -6,6 +6,7 @@
  */
 import { CsvCursor, fieldColumns } from "./csv-cursor";
 import { decodeMultivalue } from "./multivalue";
+import { Cell } from "./types";
 
 const NONE: readonly number[] = [];
 
@@ -35,6 +36,17 @@ export class FieldIds {
     const plain = this.plain;
     if (plain < 0 || cursor.isEmpty(plain)) return NONE;
     return this.cellIds(this.plainCells, cursor, plain);
+  }
+
+  /**
+   * The cell as its distinct present values: "" for none, the value for one, else a new array. The
+   * strings are the ones kept for the ids, so a repeated value is the same string. null as idsOf.
+   */
+  valuesOf(cursor: CsvCursor): Cell | null {
+    const ids = this.idsOf(cursor);
+    if (ids === null) return null;
+    if (ids.length < 2) return ids.length === 0 ? "" : this.values[ids[0]];
+    return ids.map((id) => this.values[id]);
   }
 
   /** Forgets every id. */
