@@ -33,6 +33,9 @@ export function decodeMultivalue(text: string): string[] | null {
 
 export function encodeMultivalue(values: string[]): string {
   let out = "";
-  for (let i = 0; i < values.length; i++) out += (i > 0 ? ";$" : "$") + values[i].replace(/\$/g, "$$$$") + "$";
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    out += (i > 0 ? ";$" : "$") + (value.indexOf("$") < 0 ? value : value.replace(/\$/g, "$$$$")) + "$";
+  }
   return out;
 }
