@@ -141,8 +141,10 @@ export class EksPodScanCommand implements CommandHandler {
     // Partials are held across chunks (fewer rows for the reduce phase) and flushed at the end,
     // or early once they reach maxresultrows groups, so memory follows groups, never events.
     if (!finished && this.stats.groupCount + this.rows.groupCount < this.maxGroups) return {};
-    this.mergeRows();
+    // The two sets of partials are not merged here: a group found in both just gives two rows,
+    // which the reduce phase merges as it merges the partials of several indexers.
     const rows = this.stats.partialRows();
+    for (const record of this.rows.drain()) rows.push(PARTIAL_COLUMNS.map((column) => record[column]));
     this.stats = new PodScanStats();
     return rows.length === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows }) };
   }

@@ -10,7 +10,7 @@
  */
 import { BY_FIELD_SOURCES, PartialRecord, VALUES_SOURCES } from "../detection/stats";
 import { SPLUNK_FIELD } from "../detection/event";
-import { compareStrings } from "../detection/values";
+import { cellOf, compareStrings } from "../detection/values";
 import { CsvCursor, FieldColumns, fieldColumns } from "../scp/csv-cursor";
 import { FieldIds } from "../scp/field-ids";
 import { DecimalTime, decimalText, parseDecimalTime } from "./decimal-time";
@@ -162,14 +162,14 @@ export class RowAggregator {
     else if (ids.indexOf(id) < 0) ids.push(id);
   }
 
-  /** A values() cell: "" for none, the value for one, else the values (in no order). */
+  /** A values() cell as PodScanStats writes one: "" for none, the value for one, else the values sorted. */
   private valuesOf(g: number, field: number): string | string[] {
     const values = this.valueFields[field].values;
     const out: string[] = [];
     const mask = this.masks[g * VALUES + field];
     for (let id = 0; id < MASK_BITS; id++) if (mask & (1 << id)) out.push(values[id]);
     for (const id of this.moreIds.get(g * VALUES + field) || []) out.push(values[id]);
-    return out.length === 0 ? "" : out.length === 1 ? out[0] : out;
+    return cellOf(out);
   }
 }
 
