@@ -20,6 +20,14 @@ const BY = BY_FIELD_SOURCES.length;
 const VALUES = VALUES_SOURCES.length;
 const MASK_BITS = 31; // value ids below this are kept as bits; the rest in a list
 
+// One group's state, kept together (two cache lines) in one array: count; first and last _time,
+// each as number, digits and scale; a bit mask of value ids per values() field.
+const COUNT = 0;
+const FIRST = 1;
+const LAST = 4;
+const MASKS = 7;
+const STRIDE = 16;
+
 export class RowAggregator {
   private readonly byFields = BY_FIELD_SOURCES.map(([, key]) => new FieldIds(SPLUNK_FIELD[key]));
   private readonly valueFields = VALUES_SOURCES.map(([, key]) => new FieldIds(SPLUNK_FIELD[key]));
@@ -29,10 +37,7 @@ export class RowAggregator {
   private readonly valueIds: Array<readonly number[]> = [];
   private readonly tuple = new Int32Array(BY);
   private readonly parsed: DecimalTime = { digits: 0, scale: 0 };
-  // Per group: count, then first and last time as number, digits and scale.
-  private counts = new Float64Array(1024);
-  private times = new Float64Array(1024 * 6);
-  private masks = new Int32Array(1024 * VALUES);
+  private state = new Float64Array(1024 * STRIDE);
   private readonly moreIds = new Map<number, number[]>(); // group * VALUES + value field -> ids >= MASK_BITS
 
   get groupCount(): number {
@@ -85,13 +90,15 @@ export class RowAggregator {
   }
 
   private addTo(g: number, num: number): void {
-    this.counts[g]++;
-    this.offerTime(g, num);
+    const state = this.state;
+    const at = g * STRIDE;
+    if (++state[at + COUNT] === 1) this.setTime(at + FIRST, num).setTime(at + LAST, num);
+    else this.offerTime(at, num);
     for (let i = 0; i < VALUES; i++) {
       const ids = this.valueIds[i];
       for (let j = 0; j < ids.length; j++) {
         const id = ids[j];
-        if (id < MASK_BITS) this.masks[g * VALUES + i] |= 1 << id;
+        if (id < MASK_BITS) state[at + MASKS + i] = state[at + MASKS + i] | (1 << id);
         else this.addMoreId(g * VALUES + i, id);
       }
     }
@@ -103,16 +110,15 @@ export class RowAggregator {
     for (let g = 0; g < this.groups.size; g++) {
       const record: PartialRecord = {};
       for (let i = 0; i < BY; i++) record[BY_FIELD_SOURCES[i][0]] = this.byFields[i].values[this.groups.key(g, i)];
-      record["count"] = String(this.counts[g]);
-      const t = g * 6;
-      record["firstTime"] = decimalText(this.times[t + 1], this.times[t + 2]);
-      record["lastTime"] = decimalText(this.times[t + 4], this.times[t + 5]);
+      const at = g * STRIDE;
+      record["count"] = String(this.state[at + COUNT]);
+      record["firstTime"] = decimalText(this.state[at + FIRST + 1], this.state[at + FIRST + 2]);
+      record["lastTime"] = decimalText(this.state[at + LAST + 1], this.state[at + LAST + 2]);
       for (let i = 0; i < VALUES; i++) record[VALUES_SOURCES[i][0]] = this.valuesOf(g, i);
       records.push(record);
     }
+    this.state.fill(0, 0, this.groups.size * STRIDE);
     this.groups.clear();
-    this.counts.fill(0);
-    this.masks.fill(0);
     this.moreIds.clear();
     for (const field of this.byFields.concat(this.valueFields)) field.clear();
     return records;
@@ -120,34 +126,32 @@ export class RowAggregator {
 
   private groupOf(ids: Int32Array): number {
     const g = this.groups.indexOf(ids);
-    if (g >= this.counts.length) {
-      this.counts = grown(this.counts, g + 1, 1);
-      this.times = grown(this.times, g + 1, 6);
-      this.masks = grown(this.masks, g + 1, VALUES);
+    if ((g + 1) * STRIDE > this.state.length) {
+      const state = new Float64Array(this.state.length * 2);
+      state.set(this.state);
+      this.state = state;
     }
     return g;
   }
 
+  private setTime(at: number, num: number): this {
+    this.state[at] = num;
+    this.state[at + 1] = this.parsed.digits;
+    this.state[at + 2] = this.parsed.scale;
+    return this;
+  }
+
   /** min and max of _time; equal numbers written differently resolve to the smaller text, as in StatsGroup. */
-  private offerTime(g: number, num: number): void {
-    const times = this.times;
-    const t = g * 6;
+  private offerTime(at: number, num: number): void {
+    const state = this.state;
     const { digits, scale } = this.parsed;
-    if (this.counts[g] === 1) {
-      times[t] = times[t + 3] = num;
-      times[t + 1] = times[t + 4] = digits;
-      times[t + 2] = times[t + 5] = scale;
-      return;
+    const first = at + FIRST;
+    if (num < state[first] || (num === state[first] && this.smallerText(digits, scale, state[first + 1], state[first + 2]))) {
+      this.setTime(first, num);
     }
-    if (num < times[t] || (num === times[t] && this.smallerText(digits, scale, times[t + 1], times[t + 2]))) {
-      times[t] = num;
-      times[t + 1] = digits;
-      times[t + 2] = scale;
-    }
-    if (num > times[t + 3] || (num === times[t + 3] && this.smallerText(digits, scale, times[t + 4], times[t + 5]))) {
-      times[t + 3] = num;
-      times[t + 4] = digits;
-      times[t + 5] = scale;
+    const last = at + LAST;
+    if (num > state[last] || (num === state[last] && this.smallerText(digits, scale, state[last + 1], state[last + 2]))) {
+      this.setTime(last, num);
     }
   }
 
@@ -166,18 +170,9 @@ export class RowAggregator {
   private valuesOf(g: number, field: number): string | string[] {
     const values = this.valueFields[field].values;
     const out: string[] = [];
-    const mask = this.masks[g * VALUES + field];
+    const mask = this.state[g * STRIDE + MASKS + field];
     for (let id = 0; id < MASK_BITS; id++) if (mask & (1 << id)) out.push(values[id]);
     for (const id of this.moreIds.get(g * VALUES + field) || []) out.push(values[id]);
     return cellOf(out);
   }
-}
-
-/** A copy of `array` with room for `items` items of `width` slots, doubling. */
-function grown<T extends Float64Array | Int32Array>(array: T, items: number, width: number): T {
-  let size = array.length * 2;
-  while (size < items * width) size *= 2;
-  const bigger = new (array.constructor as { new (n: number): T })(size);
-  bigger.set(array);
-  return bigger;
 }
