@@ -9,7 +9,7 @@
 import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
 import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS, VALUES_SOURCES } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
-import { decodeCsv, encodeCsv } from "../scp/csv";
+import { decodeCsv, encodeCsvBytes } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
 import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
 import { FieldIds } from "../scp/field-ids";
@@ -52,7 +52,7 @@ export class EksPodScanCommand implements CommandHandler {
 
   execute(request: ExecuteRequest): ExecuteReply {
     const receiver = this.receive(request.finished);
-    if (receiver === null) return { body: encodeCsv(annotate(decodeCsv(request.body.toString("utf8")), this.options as Options)) };
+    if (receiver === null) return { body: encodeCsvBytes(annotate(decodeCsv(request.body.toString("utf8")), this.options as Options)) };
     receiver.write(request.body);
     return receiver.end();
   }
@@ -146,7 +146,7 @@ export class EksPodScanCommand implements CommandHandler {
     const rows = this.stats.partialRows();
     for (const record of this.rows.drain()) rows.push(PARTIAL_COLUMNS.map((column) => record[column]));
     this.stats = new PodScanStats();
-    return rows.length === 0 ? {} : { body: encodeCsv({ fields: PARTIAL_COLUMNS.slice(), rows }) };
+    return rows.length === 0 ? {} : { body: encodeCsvBytes({ fields: PARTIAL_COLUMNS.slice(), rows }) };
   }
 
   /** Hands the groups of the RowAggregator to the stats. */
@@ -160,7 +160,7 @@ export class EksPodScanCommand implements CommandHandler {
     const rows = this.stats.resultRows(options.enrich);
     if (rows.length === 0) return {};
     const columns = options.enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
-    return { body: encodeCsv({ fields: columns, rows }) };
+    return { body: encodeCsvBytes({ fields: columns, rows }) };
   }
 }
 

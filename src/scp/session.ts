@@ -16,7 +16,7 @@ export interface ExecuteRequest {
 }
 
 export interface ExecuteReply {
-  body?: string;
+  body?: string | Buffer;
   messages?: Message[];
 }
 
