@@ -155,6 +155,21 @@ describe("command mode=stats phase=map: partial aggregates", () => {
     ]);
   });
 
+  it("a row the fast path leaves to the events (an exponent in _time) gives its group a second partial row, which the reduce merges", async () => {
+    const slow = { ...RECORDS[0], _time: "1599171299.5e0", userAgent: "zgrab/0.x" };
+    const [body] = await replyBodies(["phase=map"], [[true, csv([RECORDS[0], slow])]]);
+    const group = ["203.0.113.7", PROD, ANON, UNAUTH];
+    const rest = ["Forbidden", "403"];
+    expectPartials(body, [
+      group.concat(["1", "1599171244.277", "1599171244.277"], rest, ["curl/7.68.0", "list", "/api/v1/pods", "forbid"]),
+      group.concat(["1", "1599171299.5e0", "1599171299.5e0"], rest, ["zgrab/0.x", "list", "/api/v1/pods", "forbid"]),
+    ]);
+    const [result] = await replyBodies([], [[true, splunkdReserialise([body])]]);
+    expect(readTable(result).rows).to.deep.equal([
+      group.concat(["2", "1599171244.277", "1599171299.5e0"], rest, [["curl/7.68.0", "zgrab/0.x"], "list", "/api/v1/pods"]),
+    ]);
+  });
+
   it("holds partials across chunks and emits them once, on finished", async () => {
     const bodies = await replyBodies(["phase=map"], [
       [false, csv(RECORDS.slice(0, 3))],
