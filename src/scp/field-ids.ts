@@ -7,6 +7,7 @@
 import { CsvCursor, fieldColumns } from "./csv-cursor";
 import { decodeMultivalue } from "./multivalue";
 import { Cell } from "./types";
+import { ValueCache } from "./value-cache";
 
 const NONE: readonly number[] = [];
 
@@ -14,8 +15,8 @@ export class FieldIds {
   /** The value of each id. */
   readonly values: string[] = [];
   private readonly idByValue = new Map<string, number>();
-  private readonly plainCells = new RawTable();
-  private readonly twinCells = new RawTable();
+  private plainCells = new CellTable();
+  private twinCells = new CellTable();
   private plain = -1;
   private twin = -1;
 
@@ -53,17 +54,27 @@ export class FieldIds {
   clear(): void {
     this.values.length = 0;
     this.idByValue.clear();
-    this.plainCells.clear();
-    this.twinCells.clear();
+    this.plainCells = new CellTable();
+    this.twinCells = new CellTable();
   }
 
-  private cellIds(cells: RawTable, cursor: CsvCursor, col: number): readonly number[] | null {
+  /** The cells seen last are compared first, as most columns repeat a handful of values. */
+  private cellIds(cells: CellTable, cursor: CsvCursor, col: number): readonly number[] | null {
     if (cursor.isEscaped(col)) return null;
-    const known = cells.find(cursor, col);
-    if (known !== undefined) return known;
-    const ids = col === this.twin ? this.multivalueIds(cursor.field(col)) : [this.idOf(cursor.field(col))];
-    cells.add(cursor, col, ids);
-    return ids;
+    const recent = cells.recent;
+    if (recent.enabled) {
+      const raws = recent.raws;
+      for (let i = 0; i < raws.length; i++) if (cursor.rawEquals(col, raws[i])) return recent.hit(i).ids;
+    }
+    let cell = cells.byRaw.get(cursor.rawField(col));
+    if (cell === undefined) {
+      const raw = cursor.ownRawField(col);
+      const value = cursor.field(col);
+      cell = { raw, ids: col === this.twin ? this.multivalueIds(value) : [this.idOf(value)] };
+      cells.byRaw.set(raw, cell);
+    }
+    if (recent.enabled) recent.miss(cell.raw, cell);
+    return cell.ids;
   }
 
   private multivalueIds(text: string): number[] | null {
@@ -88,61 +99,13 @@ export class FieldIds {
   }
 }
 
-const RECENT = 8;
-const JUDGE_AFTER = 4096;
+/** The ids of each distinct raw text of one column (own copies: the row's text is a passing window). */
+interface CellIds {
+  raw: string;
+  ids: readonly number[] | null;
+}
 
-/**
- * Items by the raw text of a cell. The cells found last are compared first, as most columns repeat
- * a handful of values; the rest go through a Map (the comparisons stop when few lookups hit them).
- */
-class RawTable {
-  private readonly raws: string[] = [];
-  private readonly items: Array<number[] | null> = [];
-  private readonly indexByRaw = new Map<string, number>();
-  private readonly recent: number[] = [];
-  private nextRecent = 0;
-  private lookups = 0;
-  private recentHits = 0;
-  private recentFirst = true;
-
-  find(cursor: CsvCursor, col: number): number[] | null | undefined {
-    if (this.recentFirst) {
-      if (++this.lookups === JUDGE_AFTER) this.recentFirst = this.recentHits * 2 >= this.lookups;
-      const recent = this.recent;
-      for (let i = 0; i < recent.length; i++) {
-        if (cursor.rawEquals(col, this.raws[recent[i]])) {
-          this.recentHits++;
-          return this.items[recent[i]];
-        }
-      }
-    }
-    const index = this.indexByRaw.get(cursor.rawField(col));
-    if (index === undefined) return undefined;
-    if (this.recentFirst) this.remember(index);
-    return this.items[index];
-  }
-
-  add(cursor: CsvCursor, col: number, item: number[] | null): void {
-    const raw = cursor.ownRawField(col);
-    const index = this.items.push(item) - 1;
-    this.raws.push(raw);
-    this.indexByRaw.set(raw, index);
-    if (this.recentFirst) this.remember(index);
-  }
-
-  clear(): void {
-    this.raws.length = 0;
-    this.items.length = 0;
-    this.indexByRaw.clear();
-    this.recent.length = 0;
-    this.nextRecent = 0;
-  }
-
-  private remember(index: number): void {
-    if (this.recent.length < RECENT) this.recent.push(index);
-    else {
-      this.recent[this.nextRecent] = index;
-      this.nextRecent = (this.nextRecent + 1) % RECENT;
-    }
-  }
+class CellTable {
+  readonly recent = new ValueCache<CellIds>(8);
+  readonly byRaw = new Map<string, CellIds>();
 }

@@ -1,10 +1,11 @@
 /**
- * The recent distinct values of one column (for CsvCursor.cachedField). It turns itself off when
- * most lookups miss (a column of unique values, like a timestamp), where it would only cost time.
+ * The recent distinct raw texts of one column and what was made of each (for CsvCursor.cachedField,
+ * the value string; for FieldIds, value ids). It turns itself off when most lookups miss (a column
+ * of unique values, like a timestamp), where it would only cost time.
  */
-export class ValueCache {
+export class ValueCache<T = string> {
   readonly raws: string[] = [];
-  private readonly values: string[] = [];
+  private readonly values: T[] = [];
   private next = 0;
   private hits = 0;
   private lookups = 0;
@@ -12,13 +13,13 @@ export class ValueCache {
 
   constructor(private readonly size = 16) {}
 
-  hit(i: number): string {
+  hit(i: number): T {
     this.hits++;
     this.counted();
     return this.values[i];
   }
 
-  miss(raw: string, value: string): string {
+  miss(raw: string, value: T): T {
     this.counted();
     if (this.raws.length < this.size) {
       this.raws.push(raw);
