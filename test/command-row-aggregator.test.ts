@@ -116,7 +116,32 @@ describe("command RowAggregator: the fast path of the map phase, against PodScan
     expect(refused).to.be.greaterThan(300);
   });
 
-  it("takes a row of single values and plain decimal time, and refuses the others, each for its reason", () => {
+  it("keeps every distinct value past the 31 a bit mask holds, in one group and across drains", () => {
+    const names = EVENT_FIELDS.slice();
+    const line = (i: number) => names.map((n) => (n === "_time" ? String(1000 + i) : n === "userAgent" ? `ua-${(i * 7) % 90}` : "v")).join(",");
+    const body = Buffer.from([names.join(",")].concat(Array.from({ length: 400 }, (_, i) => line(i))).join("\n") + "\n");
+    const oracle = new PodScanStats();
+    const stats = new PodScanStats();
+    const aggregator = new RowAggregator();
+    const events = new EventReader();
+    let row = 0;
+    const stream = new CsvRowStream({
+      header: (h) => (events.setHeader(h), aggregator.setHeader(h)),
+      row: (cursor) => {
+        oracle.addEvent(events.read(cursor));
+        expect(aggregator.add(cursor)).to.equal(true);
+        if (++row === 250) for (const record of aggregator.drain()) stats.addPartial(record);
+      },
+    });
+    stream.write(body);
+    stream.end();
+    for (const record of aggregator.drain()) stats.addPartial(record);
+    const rows = stats.resultRows(false);
+    expect(rows).to.deep.equal(oracle.resultRows(false));
+    expect(rows[0][9]).to.have.length(90); // values(userAgent)
+  });
+
+  it("takes a row with its by-fields and a plain decimal _time, and refuses the others, each for its reason", () => {
     const names = EVENT_FIELDS.concat([MV + "sourceIPs{}", MV + "_time"]);
     const base: { [name: string]: string } = {};
     for (const name of EVENT_FIELDS) base[name] = "v";

@@ -38,7 +38,7 @@ export class RowAggregator {
   private readonly tuple = new Int32Array(BY);
   private readonly parsed: DecimalTime = { digits: 0, scale: 0 };
   private state = new Float64Array(1024 * STRIDE);
-  private readonly moreIds = new Map<number, number[]>(); // group * VALUES + value field -> ids >= MASK_BITS
+  private readonly moreIds = new Map<number, Set<number>>(); // group * VALUES + value field -> ids >= MASK_BITS
 
   get groupCount(): number {
     return this.groups.size;
@@ -162,8 +162,8 @@ export class RowAggregator {
 
   private addMoreId(slot: number, id: number): void {
     const ids = this.moreIds.get(slot);
-    if (ids === undefined) this.moreIds.set(slot, [id]);
-    else if (ids.indexOf(id) < 0) ids.push(id);
+    if (ids === undefined) this.moreIds.set(slot, new Set([id]));
+    else ids.add(id);
   }
 
   /** A values() cell as PodScanStats writes one: "" for none, the value for one, else the values sorted. */
@@ -172,7 +172,8 @@ export class RowAggregator {
     const out: string[] = [];
     const mask = this.state[g * STRIDE + MASKS + field];
     for (let id = 0; id < MASK_BITS; id++) if (mask & (1 << id)) out.push(values[id]);
-    for (const id of this.moreIds.get(g * VALUES + field) || []) out.push(values[id]);
+    const more = this.moreIds.get(g * VALUES + field);
+    if (more !== undefined) more.forEach((id) => out.push(values[id]));
     return cellOf(out);
   }
 }
