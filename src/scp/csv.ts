@@ -66,8 +66,8 @@ export function encodeCsv(table: Table): string {
 
 /**
  * Encodes a Table into UTF-8 bytes; a field gets its `__mv_` twin only when some row holds a
- * multivalue in it. The bytes are written as the cells are encoded, so a large reply (the map
- * phase's ~5 MB) never also exists as one string and a list of its pieces.
+ * multivalue in it. Cells are written piece by piece as they are encoded, so a large reply (the
+ * map phase's ~5 MB) never also exists as one string, nor as strings per cell.
  */
 export function encodeCsvBytes(table: Table): Buffer {
   const { fields, rows } = table;
@@ -80,20 +80,23 @@ export function encodeCsvBytes(table: Table): Buffer {
   for (const i of twins) header.push(quote(MV_PREFIX + fields[i]));
   // A lone empty value would make a blank line, which readers skip: write it quoted.
   const loneColumn = header.length === 1;
-  const out = new ByteWriter();
+  const out = new CsvWriter();
   out.text(header.join(","));
   out.byte(LF);
   for (const row of rows) {
     for (let i = 0; i < fields.length; i++) {
       const cell = row[i];
-      const text = cell === undefined ? "" : quote(typeof cell === "string" ? cell : cell.join("\n"));
       if (i > 0) out.byte(COMMA);
-      out.text(loneColumn && text === "" ? '""' : text);
+      if (cell === undefined || typeof cell === "string" || cell.length < 2) {
+        const value = cell === undefined ? "" : typeof cell === "string" ? cell : cell.length === 1 ? cell[0] : "";
+        if (value === "" && loneColumn) out.text('""');
+        else out.value(value);
+      } else out.lines(cell);
     }
     for (const i of twins) {
       const cell = row[i];
       out.byte(COMMA);
-      if (isMultivalue(cell)) out.text(quote(encodeMultivalue(cell as string[])));
+      if (isMultivalue(cell)) out.multivalue(cell as string[]);
     }
     out.byte(LF);
   }
@@ -102,11 +105,49 @@ export function encodeCsvBytes(table: Table): Buffer {
 
 const LF = 10;
 const COMMA = 44;
+const QUOTE = 34;
+const DOLLAR = 36;
+const SEMICOLON = 59;
 
-/** Appends text as UTF-8 to a buffer that doubles as it fills. */
-class ByteWriter {
+/** Appends CSV pieces as UTF-8 to a buffer that doubles as it fills. */
+class CsvWriter {
   private buffer = Buffer.allocUnsafe(64 * 1024);
   private length = 0;
+
+  /** One value, quoted when it needs to be. */
+  value(value: string): void {
+    if (!NEEDS_QUOTES.test(value)) return this.text(value);
+    this.byte(QUOTE);
+    this.text(value.indexOf('"') < 0 ? value : value.replace(/"/g, '""'));
+    this.byte(QUOTE);
+  }
+
+  /** A multivalue's plain cell: its values on lines of their own, quoted (it holds newlines). */
+  lines(values: string[]): void {
+    this.byte(QUOTE);
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) this.byte(LF);
+      const value = values[i];
+      this.text(value.indexOf('"') < 0 ? value : value.replace(/"/g, '""'));
+    }
+    this.byte(QUOTE);
+  }
+
+  /** A multivalue's twin cell, `$v1$;$v2$` (see multivalue.ts), quoted when a value needs it. */
+  multivalue(values: string[]): void {
+    const quoted = values.some((value) => NEEDS_QUOTES.test(value));
+    if (quoted) this.byte(QUOTE);
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) this.byte(SEMICOLON);
+      this.byte(DOLLAR);
+      let value = values[i];
+      if (value.indexOf("$") >= 0) value = value.replace(/\$/g, "$$$$");
+      if (quoted && value.indexOf('"') >= 0) value = value.replace(/"/g, '""');
+      this.text(value);
+      this.byte(DOLLAR);
+    }
+    if (quoted) this.byte(QUOTE);
+  }
 
   text(value: string): void {
     if (value.length === 0) return;
