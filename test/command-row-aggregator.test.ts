@@ -8,7 +8,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { EVENT_FIELDS, EventReader } from "../src/command/events";
 import { RowAggregator } from "../src/command/row-aggregator";
-import { PodScanStats } from "../src/detection/stats";
+import { PodScanStats, partialRecord } from "../src/detection/stats";
 import { encodeMultivalue } from "../src/scp/csv";
 import { CsvRowStream } from "../src/scp/csv-stream";
 import { cutAt } from "./support/scp-chunks";
@@ -100,12 +100,12 @@ describe("command RowAggregator: the fast path of the map phase, against PodScan
               refused++;
               stats.addEvent(events.read(cursor));
             }
-            if (drainAt.indexOf(++row) >= 0) for (const record of aggregator.drain()) stats.addPartial(record);
+            if (drainAt.indexOf(++row) >= 0) for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
           },
         });
         for (const piece of cutAt(bytes, cuts)) stream.write(piece);
         stream.end();
-        for (const record of aggregator.drain()) stats.addPartial(record);
+        for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
         expect(aggregator.groupCount).to.equal(0);
         expect(stats.resultRows(true)).to.deep.equal(oracle.resultRows(true));
       }),
@@ -130,12 +130,12 @@ describe("command RowAggregator: the fast path of the map phase, against PodScan
       row: (cursor) => {
         oracle.addEvent(events.read(cursor));
         expect(aggregator.add(cursor)).to.equal(true);
-        if (++row === 250) for (const record of aggregator.drain()) stats.addPartial(record);
+        if (++row === 250) for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
       },
     });
     stream.write(body);
     stream.end();
-    for (const record of aggregator.drain()) stats.addPartial(record);
+    for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
     const rows = stats.resultRows(false);
     expect(rows).to.deep.equal(oracle.resultRows(false));
     expect(rows[0][9]).to.have.length(90); // values(userAgent)

@@ -7,7 +7,7 @@
  *   mode=filter           streaming; only matching events come back, annotated.
  */
 import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
-import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS, VALUES_SOURCES } from "../detection/stats";
+import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS, VALUES_SOURCES, partialRecord } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsvBytes } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
@@ -144,14 +144,14 @@ export class EksPodScanCommand implements CommandHandler {
     // The two sets of partials are not merged here: a group found in both just gives two rows,
     // which the reduce phase merges as it merges the partials of several indexers.
     const rows = this.stats.partialRows();
-    for (const record of this.rows.drain()) rows.push(PARTIAL_COLUMNS.map((column) => record[column]));
+    for (const row of this.rows.drain()) rows.push(row);
     this.stats = new PodScanStats();
     return rows.length === 0 ? {} : { body: encodeCsvBytes({ fields: PARTIAL_COLUMNS.slice(), rows }) };
   }
 
   /** Hands the groups of the RowAggregator to the stats. */
   private mergeRows(): void {
-    for (const record of this.rows.drain()) this.stats.addPartial(record);
+    for (const row of this.rows.drain()) this.stats.addPartial(partialRecord(row));
   }
 
   private reduceReply(finished: boolean, options: Options): ExecuteReply {

@@ -8,8 +8,8 @@
  * drain() hands the groups over as partial rows, which PodScanStats merges as it merges any map
  * phase's output (sum, min, max, union), so what the stats mean is written there alone.
  */
-import { BY_FIELD_SOURCES, PartialRecord, VALUES_SOURCES } from "../detection/stats";
-import { SPLUNK_FIELD } from "../detection/event";
+import { BY_FIELD_SOURCES, PARTIAL_COLUMNS, VALUES_SOURCES } from "../detection/stats";
+import { FieldValue, SPLUNK_FIELD } from "../detection/event";
 import { cellOf, compareStrings } from "../detection/values";
 import { CsvCursor, FieldColumns, fieldColumns } from "../scp/csv-cursor";
 import { FieldIds } from "../scp/field-ids";
@@ -17,6 +17,12 @@ import { DecimalTime, decimalText, parseDecimalTime } from "./decimal-time";
 import { GroupTable } from "./group-table";
 
 const BY = BY_FIELD_SOURCES.length;
+// Where each cell goes in a partial row.
+const BY_CELLS = BY_FIELD_SOURCES.map(([column]) => PARTIAL_COLUMNS.indexOf(column));
+const VALUES_CELLS = VALUES_SOURCES.map(([column]) => PARTIAL_COLUMNS.indexOf(column));
+const COUNT_CELL = PARTIAL_COLUMNS.indexOf("count");
+const FIRST_CELL = PARTIAL_COLUMNS.indexOf("firstTime");
+const LAST_CELL = PARTIAL_COLUMNS.indexOf("lastTime");
 const VALUES = VALUES_SOURCES.length;
 const MASK_BITS = 31; // value ids below this are kept as bits; the rest in a list
 
@@ -104,24 +110,24 @@ export class RowAggregator {
     }
   }
 
-  /** The groups as partial rows (PARTIAL_COLUMNS), forgetting them and every id. */
-  drain(): PartialRecord[] {
-    const records: PartialRecord[] = [];
+  /** The groups as partial rows (cells in PARTIAL_COLUMNS order), forgetting them and every id. */
+  drain(): FieldValue[][] {
+    const rows: FieldValue[][] = [];
     for (let g = 0; g < this.groups.size; g++) {
-      const record: PartialRecord = {};
-      for (let i = 0; i < BY; i++) record[BY_FIELD_SOURCES[i][0]] = this.byFields[i].values[this.groups.key(g, i)];
+      const row: FieldValue[] = new Array(PARTIAL_COLUMNS.length);
+      for (let i = 0; i < BY; i++) row[BY_CELLS[i]] = this.byFields[i].values[this.groups.key(g, i)];
       const at = g * STRIDE;
-      record["count"] = String(this.state[at + COUNT]);
-      record["firstTime"] = decimalText(this.state[at + FIRST + 1], this.state[at + FIRST + 2]);
-      record["lastTime"] = decimalText(this.state[at + LAST + 1], this.state[at + LAST + 2]);
-      for (let i = 0; i < VALUES; i++) record[VALUES_SOURCES[i][0]] = this.valuesOf(g, i);
-      records.push(record);
+      row[COUNT_CELL] = String(this.state[at + COUNT]);
+      row[FIRST_CELL] = decimalText(this.state[at + FIRST + 1], this.state[at + FIRST + 2]);
+      row[LAST_CELL] = decimalText(this.state[at + LAST + 1], this.state[at + LAST + 2]);
+      for (let i = 0; i < VALUES; i++) row[VALUES_CELLS[i]] = this.valuesOf(g, i);
+      rows.push(row);
     }
     this.state.fill(0, 0, this.groups.size * STRIDE);
     this.groups.clear();
     this.moreIds.clear();
     for (const field of this.byFields.concat(this.valueFields)) field.clear();
-    return records;
+    return rows;
   }
 
   private groupOf(ids: Int32Array): number {

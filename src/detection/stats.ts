@@ -50,6 +50,13 @@ export const VALUES_SOURCES: ReadonlyArray<[string, keyof AuditEvent]> = [
 
 export type PartialRecord = { [column: string]: FieldValue };
 
+/** A partial row with its cells in PARTIAL_COLUMNS order, as a PartialRecord. */
+export function partialRecord(row: FieldValue[]): PartialRecord {
+  const record: PartialRecord = {};
+  PARTIAL_COLUMNS.forEach((column, i) => (record[column] = row[i]));
+  return record;
+}
+
 /** A row given to addPartial that no map phase of ours wrote; the message completes "the row ...". */
 export class InvalidPartialRow extends Error {
   constructor(message: string) {
