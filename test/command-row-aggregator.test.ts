@@ -75,6 +75,43 @@ function csvLine(values: string[], quoteAll: boolean): string {
   return values.map((v) => (quoteAll || /[",\r\n]/.test(v) || (values.length === 1 && v === "") ? '"' + v.replace(/"/g, '""') + '"' : v)).join(",");
 }
 
+/**
+ * Reads a body through a CsvRowStream both ways: every row into the oracle by addEvent; and each
+ * row into a RowAggregator, refused rows by addEvent, drained into the stats after the rows numbered
+ * in `drainAt` and at the end.
+ */
+function bothWays(pieces: Buffer[], drainAt: number[]): { oracle: PodScanStats; stats: PodScanStats; taken: number; refused: number } {
+  const oracle = new PodScanStats();
+  const stats = new PodScanStats();
+  const aggregator = new RowAggregator();
+  const events = new EventReader();
+  const drain = () => {
+    for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
+  };
+  let taken = 0;
+  let refused = 0;
+  const stream = new CsvRowStream({
+    header: (h) => {
+      events.setHeader(h);
+      aggregator.setHeader(h);
+    },
+    row: (cursor) => {
+      oracle.addEvent(events.read(cursor));
+      if (aggregator.add(cursor)) taken++;
+      else {
+        refused++;
+        stats.addEvent(events.read(cursor));
+      }
+      if (drainAt.indexOf(taken + refused) >= 0) drain();
+    },
+  });
+  for (const piece of pieces) stream.write(piece);
+  stream.end();
+  drain();
+  expect(aggregator.groupCount).to.equal(0);
+  return { oracle, stats, taken, refused };
+}
+
 describe("command RowAggregator: the fast path of the map phase, against PodScanStats.addEvent", () => {
   it("merged partials plus refused rows give the oracle's stats, whatever the cells and drain points", () => {
     let taken = 0;
@@ -82,32 +119,10 @@ describe("command RowAggregator: the fast path of the map phase, against PodScan
     fc.assert(
       fc.property(bodyArb, ({ names, rows, drainAt, quoteAll, cuts }) => {
         const text = [csvLine(names, quoteAll)].concat(rows.map((r) => csvLine(r, quoteAll))).join("\n") + "\n";
-        const bytes = Buffer.from(text, "utf8");
-        const oracle = new PodScanStats();
-        const stats = new PodScanStats();
-        const aggregator = new RowAggregator();
-        const events = new EventReader();
-        let row = 0;
-        const stream = new CsvRowStream({
-          header: (h) => {
-            events.setHeader(h);
-            aggregator.setHeader(h);
-          },
-          row: (cursor) => {
-            oracle.addEvent(events.read(cursor));
-            if (aggregator.add(cursor)) taken++;
-            else {
-              refused++;
-              stats.addEvent(events.read(cursor));
-            }
-            if (drainAt.indexOf(++row) >= 0) for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
-          },
-        });
-        for (const piece of cutAt(bytes, cuts)) stream.write(piece);
-        stream.end();
-        for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
-        expect(aggregator.groupCount).to.equal(0);
-        expect(stats.resultRows(true)).to.deep.equal(oracle.resultRows(true));
+        const run = bothWays(cutAt(Buffer.from(text, "utf8"), cuts), drainAt);
+        taken += run.taken;
+        refused += run.refused;
+        expect(run.stats.resultRows(true)).to.deep.equal(run.oracle.resultRows(true));
       }),
       { numRuns: 400 },
     );
@@ -120,22 +135,8 @@ describe("command RowAggregator: the fast path of the map phase, against PodScan
     const names = EVENT_FIELDS.slice();
     const line = (i: number) => names.map((n) => (n === "_time" ? String(1000 + i) : n === "userAgent" ? `ua-${(i * 7) % 90}` : "v")).join(",");
     const body = Buffer.from([names.join(",")].concat(Array.from({ length: 400 }, (_, i) => line(i))).join("\n") + "\n");
-    const oracle = new PodScanStats();
-    const stats = new PodScanStats();
-    const aggregator = new RowAggregator();
-    const events = new EventReader();
-    let row = 0;
-    const stream = new CsvRowStream({
-      header: (h) => (events.setHeader(h), aggregator.setHeader(h)),
-      row: (cursor) => {
-        oracle.addEvent(events.read(cursor));
-        expect(aggregator.add(cursor)).to.equal(true);
-        if (++row === 250) for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
-      },
-    });
-    stream.write(body);
-    stream.end();
-    for (const row of aggregator.drain()) stats.addPartial(partialRecord(row));
+    const { oracle, stats, refused } = bothWays([body], [250]);
+    expect(refused).to.equal(0);
     const rows = stats.resultRows(false);
     expect(rows).to.deep.equal(oracle.resultRows(false));
     expect(rows[0][9]).to.have.length(90); // values(userAgent)
