@@ -15,11 +15,10 @@ export class FieldIds {
   /** The value of each id. */
   readonly values: string[] = [];
   private readonly idByValue = new Map<string, number>();
-  private plainRecent = new ValueCache<number>(8);
-  private readonly idByRaw = new Map<string, number>();
-  private readonly single: Array<readonly number[]> = []; // [id], by id
-  private readonly rawOf: string[] = []; // a raw text of each id read from a plain cell
-  private twinCells = new CellTable();
+  private readonly single: Array<readonly number[]> = []; // [id], by id: made once, not per cell
+  private readonly rawOf: string[] = []; // a plain cell's raw text for each id read from one
+  private plainCells = this.plainLookup();
+  private twinCells = this.twinLookup();
   private plain = -1;
   private twin = -1;
 
@@ -36,33 +35,10 @@ export class FieldIds {
    */
   idsOf(cursor: CsvCursor): readonly number[] | null {
     const twin = this.twin;
-    if (twin >= 0 && !cursor.isEmpty(twin)) return this.twinIds(cursor, twin);
+    if (twin >= 0 && !cursor.isEmpty(twin)) return cursor.isEscaped(twin) ? null : this.twinCells.find(cursor, twin).ids;
     const plain = this.plain;
     if (plain < 0 || cursor.isEmpty(plain)) return NONE;
-    return this.plainIds(cursor, plain);
-  }
-
-  /**
-   * A plain cell. Its raw text maps straight to its id, and the [id] arrays are made once per id:
-   * no object between them to reach (the map phase went from ~1.00 to ~0.97 s with it).
-   * The cells seen last are compared first, as most columns repeat a handful of values.
-   */
-  private plainIds(cursor: CsvCursor, col: number): readonly number[] | null {
-    if (cursor.isEscaped(col)) return null;
-    const recent = this.plainRecent;
-    if (recent.enabled) {
-      const raws = recent.raws;
-      for (let i = 0; i < raws.length; i++) if (cursor.rawEquals(col, raws[i])) return this.single[recent.hit(i)];
-    }
-    let id = this.idByRaw.get(cursor.rawField(col));
-    if (id === undefined) {
-      const raw = cursor.ownRawField(col);
-      id = this.idOf(cursor.field(col));
-      this.idByRaw.set(raw, id);
-      if (this.rawOf[id] === undefined) this.rawOf[id] = raw;
-    }
-    if (recent.enabled) recent.miss(this.rawOf[id], id);
-    return this.single[id];
+    return cursor.isEscaped(plain) ? null : this.single[this.plainCells.find(cursor, plain)];
   }
 
   /**
@@ -80,30 +56,33 @@ export class FieldIds {
   clear(): void {
     this.values.length = 0;
     this.idByValue.clear();
-    this.plainRecent = new ValueCache<number>(8);
-    this.idByRaw.clear();
     this.single.length = 0;
     this.rawOf.length = 0;
-    this.twinCells = new CellTable();
+    this.plainCells = this.plainLookup();
+    this.twinCells = this.twinLookup();
   }
 
-  /** A multivalue, by the raw text of its twin cell (the same way as plain cells, through an object). */
-  private twinIds(cursor: CsvCursor, col: number): readonly number[] | null {
-    if (cursor.isEscaped(col)) return null;
-    const cells = this.twinCells;
-    const recent = cells.recent;
-    if (recent.enabled) {
-      const raws = recent.raws;
-      for (let i = 0; i < raws.length; i++) if (cursor.rawEquals(col, raws[i])) return recent.hit(i).ids;
-    }
-    let cell = cells.byRaw.get(cursor.rawField(col));
-    if (cell === undefined) {
-      const raw = cursor.ownRawField(col);
-      cell = { raw, ids: this.multivalueIds(cursor.field(col)) };
-      cells.byRaw.set(raw, cell);
-    }
-    if (recent.enabled) recent.miss(cell.raw, cell);
-    return cell.ids;
+  /**
+   * A plain cell's raw text maps straight to its id: no object between them to reach (timed by
+   * hand, the map phase went from ~1.00 to ~0.97 s with it).
+   */
+  private plainLookup(): RawLookup<number> {
+    return new RawLookup<number>(
+      (cursor, col, raw) => {
+        const id = this.idOf(cursor.field(col));
+        if (this.rawOf[id] === undefined) this.rawOf[id] = raw;
+        return id;
+      },
+      (id) => this.rawOf[id],
+    );
+  }
+
+  /** A twin cell's raw text maps to the ids of its multivalue. */
+  private twinLookup(): RawLookup<TwinCell> {
+    return new RawLookup<TwinCell>(
+      (cursor, col, raw) => ({ raw, ids: this.multivalueIds(cursor.field(col)) }),
+      (cell) => cell.raw,
+    );
   }
 
   private multivalueIds(text: string): number[] | null {
@@ -129,13 +108,42 @@ export class FieldIds {
   }
 }
 
-/** The ids of each distinct raw text of a twin column (own copies: the row's text is a passing window). */
-interface CellIds {
+interface TwinCell {
   raw: string;
   ids: readonly number[] | null;
 }
 
-class CellTable {
-  readonly recent = new ValueCache<CellIds>(8);
-  readonly byRaw = new Map<string, CellIds>();
+/**
+ * What was made of each distinct raw text of a column. The texts seen last are compared first, as
+ * most columns repeat a handful of values; the rest are found through a Map.
+ */
+class RawLookup<T> {
+  private readonly recent = new ValueCache<T>(8);
+  private readonly byRaw = new Map<string, T>();
+
+  /**
+   * `make` works out the item of a new text (`raw`, its own copy: the row's text is a passing
+   * window); `rawOf` gives back a text of an item.
+   */
+  constructor(
+    private readonly make: (cursor: CsvCursor, col: number, raw: string) => T,
+    private readonly rawOf: (item: T) => string,
+  ) {}
+
+  /** The item of the raw text of column `col` (non-empty, no doubled quotes). */
+  find(cursor: CsvCursor, col: number): T {
+    const recent = this.recent;
+    if (recent.enabled) {
+      const raws = recent.raws;
+      for (let i = 0; i < raws.length; i++) if (cursor.rawEquals(col, raws[i])) return recent.hit(i);
+    }
+    let item = this.byRaw.get(cursor.rawField(col));
+    if (item === undefined) {
+      const raw = cursor.ownRawField(col);
+      item = this.make(cursor, col, raw);
+      this.byRaw.set(raw, item);
+    }
+    if (recent.enabled) recent.miss(this.rawOf(item), item);
+    return item;
+  }
 }
