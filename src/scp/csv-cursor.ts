@@ -163,10 +163,7 @@ export class CsvCursor {
     return cache.miss(raw, this.bytes !== null && hasNonAscii(raw) ? this.bytes.toString("utf8", start, start + n) : raw);
   }
 
-  /**
-   * Where the value of column `col` lies in `text` (start === end when empty or past the row), and
-   * whether it holds doubled quotes (its raw text is then not its value).
-   */
+  /** Where the value of column `col` lies in `text` (start === end when empty or past the row). */
   cellStart(col: number): number {
     return col < this.width ? this.starts[col] : 0;
   }
@@ -175,6 +172,7 @@ export class CsvCursor {
     return col < this.width ? this.ends[col] : 0;
   }
 
+  /** Whether the value of column `col` holds doubled quotes (its raw text is then not its value). */
   isEscaped(col: number): boolean {
     return col < this.width && this.escaped[col] === 1;
   }
