@@ -2,7 +2,9 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { readSetting, writeSetting } from "../src/splunk/conf-edit";
 import { SplunkError } from "../src/splunk/errors";
+import { clusterFromSource } from "../src/detection/enrich";
 import {
+  clusterRegex,
   FILTER_MACRO,
   globToRegex,
   parseMinCount,
@@ -35,13 +37,14 @@ describe("filter macro from intent", () => {
     expect(
       renderFilter({
         allowSrc: ["10.0.0.0/8", "192.0.2.7", "2001:DB8:0:0:0:0:0:0/32"],
-        allowCluster: ["prod-eu", 'odd"name\\x'],
+        allowCluster: ["prod-eu", 'odd"name\\x', "us-east-1:/aws/eks/a/cluster:s"],
         allowAgent: ["kube-probe/1.2*", "ELB-HealthChecker/?.0"],
         minCount: 5,
       }),
     ).to.equal(
       'where isnull(src_ip) OR NOT (cidrmatch("10.0.0.0/8", src_ip) OR cidrmatch("192.0.2.7/32", src_ip) OR cidrmatch("2001:db8::/32", src_ip))' +
-        ' | where isnull(cluster_name) OR NOT (cluster_name=="prod-eu" OR cluster_name=="odd\\"name\\\\x")' +
+        ' | where isnull(cluster_name) OR NOT (match(cluster_name, "(^|:)/aws/eks/prod-eu/cluster(:|$)")' +
+        ' OR match(cluster_name, "(^|:)/aws/eks/odd\\"name\\\\\\\\x/cluster(:|$)") OR cluster_name=="us-east-1:/aws/eks/a/cluster:s")' +
         " | where isnull('values(userAgent)') OR isnotnull(mvfilter(NOT (" +
         `match('values(userAgent)', "^kube-probe/1\\\\.2.*$") OR match('values(userAgent)', "^ELB-HealthChecker/.\\\\.0$"))))` +
         " | where count >= 5",
@@ -50,8 +53,28 @@ describe("filter macro from intent", () => {
 
   it("repeated values are written once", () => {
     expect(renderFilter({ ...none, allowSrc: ["10.1.2.3", "10.1.2.3/32"], allowCluster: ["a", "a"] })).to.equal(
-      'where isnull(src_ip) OR NOT (cidrmatch("10.1.2.3/32", src_ip)) | where isnull(cluster_name) OR NOT (cluster_name=="a")',
+      'where isnull(src_ip) OR NOT (cidrmatch("10.1.2.3/32", src_ip)) | where isnull(cluster_name) OR NOT (match(cluster_name, "(^|:)/aws/eks/a/cluster(:|$)"))',
     );
+  });
+
+  it("a bare cluster name matches the sources enrich reads that cluster from, and no other", () => {
+    // cluster_name is the whole CloudWatch source; JS regexes read this PCRE subset alike.
+    const sources = [
+      "us-east-1:/aws/eks/prod-eu/cluster:kube-apiserver-audit-9f3ab2c4e0c1",
+      "us-east-1:/aws/eks/prod-eu/cluster",
+      "/aws/eks/prod-eu/cluster",
+      "us-east-1:/aws/eks/prod-eu-2/cluster:kube-apiserver-audit-1",
+      "us-east-1:/aws/eks/prod/cluster:kube-apiserver-audit-1",
+      "us-east-1:/aws/eks/prodxeu/cluster:kube-apiserver-audit-1",
+      "us-east-1:/aws/eks/a.b/cluster:s",
+      "us-east-1:/aws/eks/axb/cluster:s",
+      "prod-eu",
+    ];
+    for (const name of ["prod-eu", "prod", "a.b"]) {
+      const regex = new RegExp(clusterRegex(name));
+      expect(sources.filter((source) => regex.test(source)), name).to.deep.equal(sources.filter((source) => clusterFromSource(source) === name));
+    }
+    expect(sources.filter((source) => new RegExp(clusterRegex("prod-eu")).test(source))).to.have.length(3);
   });
 
   it("a glob becomes an anchored regex with every regex character literal", () => {
@@ -185,12 +208,13 @@ describe("filter macro property (fast-check): hostile input never escapes its qu
 
           const tokens = tokenizeSpl(definition);
           const strings = tokens.filter((t) => t.kind === "string").map((t) => (t as { value: string }).value);
-          expect(strings).to.deep.equal([...checked.allowSrc, ...checked.allowCluster, ...checked.allowAgent.map(globToRegex)]);
+          const clusterStrings = checked.allowCluster.map((name) => (/[:/]/.test(name) ? name : clusterRegex(name)));
+          expect(strings).to.deep.equal([...checked.allowSrc, ...clusterStrings, ...checked.allowAgent.map(globToRegex)]);
 
           // Outside quotes: exactly what the template writes for the same shape of intent.
           const shape: FilterIntent = {
             allowSrc: checked.allowSrc.map((_, i) => `10.0.0.${i}`),
-            allowCluster: checked.allowCluster.map((_, i) => `c${i}`),
+            allowCluster: checked.allowCluster.map((name, i) => (/[:/]/.test(name) ? `c:${i}` : `c${i}`)),
             allowAgent: checked.allowAgent.map((_, i) => `a${i}`),
             minCount: checked.minCount,
           };

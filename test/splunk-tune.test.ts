@@ -51,7 +51,7 @@ describe("splunk tune offline (--app-dir) on a copy of the built app", () => {
     ]);
     await tune(["--app-dir", app, "--allow-cluster", "prod"]);
     run = await tune(["--app-dir", app, "--show"]);
-    expect(run.stdout).to.equal(`[${FILTER_MACRO}]\ndefinition = where isnull(cluster_name) OR NOT (cluster_name=="prod")\n`);
+    expect(run.stdout).to.equal(`[${FILTER_MACRO}]\ndefinition = where isnull(cluster_name) OR NOT (match(cluster_name, "(^|:)/aws/eks/prod/cluster(:|$)"))\n`);
     run = await tune(["--app-dir", app, "--reset"]);
     expect(run.code).to.equal(0);
     expect(readFileSync(path.join(app, "local", "macros.conf"), "utf8")).to.equal(`[${FILTER_MACRO}]\ndefinition = search *\n`);

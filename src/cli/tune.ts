@@ -24,7 +24,8 @@ Each run sets the whole filter: repeat every allow-list you want to keep.
 
 filter options (repeatable unless noted):
   --allow-src CIDR|IP      drop rows whose src_ip is in this IPv4/IPv6 network or is this address
-  --allow-cluster NAME     drop rows whose cluster_name is exactly NAME
+  --allow-cluster NAME     drop rows of the EKS cluster NAME (its log group /aws/eks/NAME/cluster
+                           in cluster_name); a NAME with ':' or '/' must be the whole cluster_name
   --allow-agent GLOB       drop rows whose user agents ALL match an allowed glob (* any run,
                            ? one character, case-sensitive); a source that also used another
                            agent stays visible

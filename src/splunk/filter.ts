@@ -4,7 +4,10 @@
  * The macro runs after the detection's stats, on rows with the fields src_ip, cluster_name,
  * count and the multivalue `values(userAgent)`. A row is dropped when it is allowed:
  *   --allow-src      its src_ip is inside an allowed CIDR (a bare IP is a /32 or /128)
- *   --allow-cluster  its cluster_name is one of the allowed names (exact)
+ *   --allow-cluster  its cluster is one of the allowed names: a bare EKS cluster name is looked for
+ *                    in cluster_name's log group (cluster_name is the whole CloudWatch source,
+ *                    "<region>:/aws/eks/<name>/cluster:<stream>"); a name with ':' or '/' must be
+ *                    the whole cluster_name
  *   --allow-agent    EVERY one of its user agents matches an allowed glob; a source that also used
  *                    another agent stays visible, so a scanner cannot hide behind one benign request
  *   --min-count      it has fewer than N requests
@@ -50,7 +53,7 @@ export function renderFilter(intent: FilterIntent): string {
     clauses.push(`where isnull(src_ip) OR NOT (${matches.join(" OR ")})`);
   }
   if (checked.allowCluster.length > 0) {
-    const matches = checked.allowCluster.map((name) => `cluster_name==${splString(name)}`);
+    const matches = checked.allowCluster.map(clusterTest);
     clauses.push(`where isnull(cluster_name) OR NOT (${matches.join(" OR ")})`);
   }
   if (checked.allowAgent.length > 0) {
@@ -75,10 +78,26 @@ export function globToRegex(glob: string): string {
   for (const c of glob) {
     if (c === "*") regex += ".*";
     else if (c === "?") regex += ".";
-    else if (/[\\^$.|+()[\]{}]/.test(c)) regex += `\\${c}`;
-    else regex += c;
+    else regex += regexLiteral(c);
   }
   return `${regex}$`;
+}
+
+/**
+ * The SPL test of one --allow-cluster value. A bare name is found where the detection's enrich
+ * reads the cluster (clusterFromSource): the log group /aws/eks/<name>/cluster inside the source.
+ */
+function clusterTest(name: string): string {
+  return /[:/]/.test(name) ? `cluster_name==${splString(name)}` : `match(cluster_name, ${splString(clusterRegex(name))})`;
+}
+
+/** PCRE for a source whose log group is the EKS cluster `name`'s, as enrich's EKS_LOG_GROUP reads it. */
+export function clusterRegex(name: string): string {
+  return `(^|:)/aws/eks/${regexLiteral(name)}/cluster(:|$)`;
+}
+
+function regexLiteral(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
 }
 
 // Cc: C0/C1 controls (newline, NUL, ESC); Cf: format (bidi overrides, zero-width); Zl/Zp: line/paragraph separators.
