@@ -39,6 +39,8 @@ function get(stanza: string, key: string): string {
 }
 
 const RISK = '[{"risk_object_field": "cluster_name", "risk_object_type": "system", "risk_score": 25}, {"threat_object_field": "src_ip", "threat_object_type": "ip_address"}]';
+// The Broad search outputs the bare cluster name (enrich), one per cluster where cluster_name is one per log stream.
+const BROAD_RISK = '[{"risk_object_field": "cluster", "risk_object_type": "system", "risk_score": 25}, {"threat_object_field": "src_ip", "threat_object_type": "ip_address"}]';
 const ANNOTATIONS =
   '{"analytic_story": ["Kubernetes Scanning Activity"], "cis20": ["CIS 10"], "data_source": [], "kill_chain_phases": ["Exploitation"], "mitre_attack": ["T1526"], "nist": ["DE.AE"], "type": "Hunting", "type_list": ["Hunting"]}';
 const WARNING =
@@ -133,12 +135,15 @@ describe("content: savedsearches.conf", () => {
   });
 
   it("RBA on every stanza: action.risk = 1, risk object then threat object, a real message, score 0, verbose 0", () => {
-    for (const name of [MAIN, REFERENCE, BROAD]) {
+    const expected: Array<[string, string, string]> = [
+      [MAIN, RISK, "$cluster_name$"],
+      [REFERENCE, RISK, "$cluster_name$"],
+      [BROAD, BROAD_RISK, "$cluster$"],
+    ];
+    for (const [name, risk, cluster] of expected) {
       expect(get(name, "action.risk")).to.equal("1");
-      expect(get(name, "action.risk.param._risk")).to.equal(RISK);
-      expect(get(name, "action.risk.param._risk_message")).to.equal(
-        "Anonymous caller $src_ip$ listed the pods of EKS cluster $cluster_name$",
-      );
+      expect(get(name, "action.risk.param._risk"), name).to.equal(risk);
+      expect(get(name, "action.risk.param._risk_message")).to.equal(`Anonymous caller $src_ip$ listed the pods of EKS cluster ${cluster}`);
       expect(get(name, "action.risk.param._risk_score")).to.equal("0");
       expect(get(name, "action.risk.param.verbose")).to.equal("0");
     }

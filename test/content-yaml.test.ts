@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { dump, load } from "js-yaml";
 import { filterMacroName, loadDetections, loadMacros } from "../tools/content.mjs";
+import { ENRICH_COLUMNS } from "../src/detection/enrich";
 
 const ROOT = path.resolve(__dirname, "..");
 const SEED = path.resolve(ROOT, "..", "shared", "seed", "amazon_eks_kubernetes_pod_scan_detection.md");
@@ -128,6 +129,17 @@ describe("content: detection YAML", () => {
     expect(base).to.not.match(/requestURI|objectRef/);
   });
 
+  it("broad variant: its own rba, bound to the bare cluster name that enrich=true outputs", () => {
+    const broad = detection.variants!.find((v) => v.suffix === "Broad")!;
+    expect(broad.rba).to.deep.equal({
+      message: "Anonymous caller $src_ip$ listed the pods of EKS cluster $cluster$",
+      risk_objects: [{ field: "cluster", type: "system", score: 25 }],
+      threat_objects: [{ field: "src_ip", type: "ip_address" }],
+    });
+    expect(ENRICH_COLUMNS).to.include("cluster");
+    expect(detection.variants!.filter((v) => v.rba !== undefined).map((v) => v.suffix)).to.deep.equal(["Broad"]);
+  });
+
   it("variants have distinct ids of their own", () => {
     const ids = [detection.id, ...detection.variants!.map((v) => v.id)];
     expect(new Set(ids).size).to.equal(3);
@@ -202,6 +214,9 @@ describe("content: the loader rejects broken content", () => {
   });
   it("an rba message that does not name its risk object field", () => {
     expect(loadWith((d) => (d.rba.message = "tbd"))).to.throw(/does not use \$cluster_name\$/);
+  });
+  it("a variant rba message that does not name its risk object field", () => {
+    expect(loadWith((d) => (d.variants[1].rba.message = "tbd"))).to.throw(/does not use \$cluster\$/);
   });
   it("a risk score outside 1..100", () => {
     expect(loadWith((d) => (d.rba.risk_objects[0].score = 0))).to.throw(/risk score out of 1\.\.100/);

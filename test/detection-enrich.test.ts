@@ -78,8 +78,8 @@ describe("detection: enrich", () => {
     expect(rows).to.deep.equal([["prod-1", "denied", ["cluster", "namespace"], ["Go-http-client", "kube-hunter", "kubectl"], "25"]]);
   });
 
-  it("leaves cluster empty for a non-EKS source and calls a missing user agent other", () => {
-    expect(enrichedRows([scan({ source: "kubernetes", userAgent: "" })])).to.deep.equal([["", "denied", "cluster", "other", "25"]]);
+  it("takes a non-EKS source as its own cluster and calls a missing user agent other", () => {
+    expect(enrichedRows([scan({ source: "kubernetes", userAgent: "" })])).to.deep.equal([["kubernetes", "denied", "cluster", "other", "25"]]);
   });
 
   it("appends nothing when enrich is off", () => {

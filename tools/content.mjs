@@ -75,6 +75,7 @@ function checkDetection(file, d) {
     requireString(file, v, "id");
     requireString(file, v, "description");
     checkSearch(file, v.search, filterMacro, `variant "${v.suffix}"`);
+    if (v.rba !== undefined) checkRba(file, v.rba);
   }
   return d;
 }

@@ -68,6 +68,7 @@ function stanzaEntries(detection, variant) {
   const tags = detection.tags;
   const name = stanzaName(detection, variant);
   const text = variant ? `${variant.description} ${detection.description}` : detection.description;
+  const rba = (variant && variant.rba) || detection.rba;
   const description = statusAware(detection, text);
   return [
     ["action.escu", "0"],
@@ -86,8 +87,8 @@ function stanzaEntries(detection, variant) {
     ["action.escu.providing_technologies", "null"],
     ["action.escu.analytic_story", escuJson(tags.analytic_story)],
     ["action.risk", "1"],
-    ["action.risk.param._risk_message", detection.rba.message],
-    ["action.risk.param._risk", riskJson(detection.rba)],
+    ["action.risk.param._risk_message", rba.message],
+    ["action.risk.param._risk", riskJson(rba)],
     ["action.risk.param._risk_score", "0"],
     ["action.risk.param.verbose", "0"],
     ["cron_schedule", "0 * * * *"],

@@ -26,7 +26,9 @@ export interface EnrichInput {
  */
 export function enrichCells(input: EnrichInput, matched: boolean): FieldValue[] {
   const clusters: string[] = [];
-  for (const source of input.sources) addDistinct(clusters, clusterFromSource(source));
+  // A source that names no EKS log group stands for itself: the Broad search's RBA risk object
+  // is this column, and an empty one would raise no risk at all.
+  for (const source of input.sources) addDistinct(clusters, clusterFromSource(source) || source);
   const scopes: string[] = [];
   for (const uri of input.uris) addDistinct(scopes, podListScope(uri));
   const scanners: string[] = [];
