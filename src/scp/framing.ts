@@ -14,7 +14,10 @@ export class ProtocolError extends Error {
 
 /** Largest metadata we accept: getinfo carries the whole search, which is never this big. */
 export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
-/** Largest body we accept: node 8's V8 cannot hold a string much longer than 2^28 characters. */
+/**
+ * Largest body we accept. mode=annotate|filter decode a body whole, into one string: this is well
+ * inside the longest string of node 8.17 (2^30 - 25 characters) and of node 20 (2^29 - 24).
+ */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 /** A header is ~30 bytes; anything without a newline by then is not a header. */
 const MAX_HEADER_BYTES = 128;
