@@ -136,10 +136,40 @@ describe("hunt input: the four export formats", () => {
     expect([...report.skipped]).to.deep.equal([["Splunk export lines without a result (messages, last row markers)", 1]]);
   });
 
+  it("Splunk JSON export of a wider search: other sourcetypes and the log group's other streams are skipped", async () => {
+    const audit = `us-east-1:${GROUP}:${STREAM}`;
+    const authenticator = `us-east-1:${GROUP}:authenticator-0123456789abcdef`;
+    const row = (result: object) => JSON.stringify({ preview: false, result });
+    const lines = [
+      row({ _raw: anonymousList, _time: "1701960300", source: audit, sourcetype: "_json" }),
+      row({ _raw: 'time="2023-12-07T14:45:00Z" level=info msg="access granted"', _time: "1701960301", source: authenticator, sourcetype: "aws:cloudwatchlogs:eks" }),
+      row({ _raw: anonymousList, _time: "1701960302", source: audit, sourcetype: "aws:cloudwatchlogs:eks" }),
+      row({ _raw: "not json", _time: "1701960303", source: audit, sourcetype: "aws:cloudwatchlogs:eks" }),
+    ];
+    const p = file("wide-export.json", lines.join("\n"));
+    const { events, stderr, report } = await read([p]);
+    expect(events.map(brief)).to.deep.equal([["1701960302", audit, "aws:cloudwatchlogs:eks", "list"]]);
+    expect([...report.skipped]).to.deep.equal([
+      ["Splunk export events of sourcetypes other than aws:cloudwatchlogs:eks", 1],
+      ["messages from log streams other than kube-apiserver-audit-*", 1],
+    ]);
+    // A line of an audit stream that is no audit event is still the input's fault.
+    expect(report.rejected).to.equal(1);
+    expect(stderr).to.contain(`hunt: rejected ${p}:4: Splunk export _raw: not JSON\n`);
+  });
+
   it("reads stdin for '-', gzip or not", async () => {
     const stdin = Readable.from([gzipSync(`${anonymousList}\n`)]);
     const { events } = await read(["-"], { stdin });
     expect(events.map(brief)).to.deep.equal([["1701960300", "stdin", "aws:cloudwatchlogs:eks", "list"]]);
+  });
+
+  it("knows gzip by its two magic bytes even when they arrive in different reads", async () => {
+    const gz = gzipSync(`${anonymousList}\n`);
+    for (const pieces of [[gz.subarray(0, 1), gz.subarray(1)], [Buffer.alloc(0), gz.subarray(0, 1), gz.subarray(1, 2), gz.subarray(2)]]) {
+      const { events } = await read(["-"], { stdin: Readable.from(pieces) });
+      expect(events.map(brief)).to.deep.equal([["1701960300", "stdin", "aws:cloudwatchlogs:eks", "list"]]);
+    }
   });
 });
 

@@ -61,6 +61,12 @@ export function cloudWatchSource(region: string, logGroup: string, logStream: st
   return `${region}:${logGroup}:${logStream}`;
 }
 
+/** The log stream of such a source: what follows its last ':' ("" for a source without one). */
+export function cloudWatchStream(source: string): string {
+  const colon = source.lastIndexOf(":");
+  return colon < 0 ? "" : source.slice(colon + 1);
+}
+
 /** Why an audit log message cannot be an event, or undefined when it can. */
 export function auditEventProblem(body: unknown): string | undefined {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return "not a JSON object";

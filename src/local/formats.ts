@@ -11,6 +11,7 @@ import {
   IndexedEvent,
   auditEventProblem,
   cloudWatchSource,
+  cloudWatchStream,
   makeEvent,
   timeFromEpochMillis,
   timeFromEpochText,
@@ -187,16 +188,30 @@ function decodeSplunkExport(line: Json, options: DecodeOptions, sink: DecodeSink
     sink.reject("Splunk export result without _raw");
     return;
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(result._raw);
-  } catch {
-    sink.reject("Splunk export _raw is not JSON");
+  // The search starts with `aws_cloudwatchlogs_eks`, sourcetype="aws:cloudwatchlogs:eks": an export
+  // of a wider search holds events it never sees.
+  if (typeof result.sourcetype === "string" && result.sourcetype !== EKS_SOURCETYPE) {
+    sink.skip(`Splunk export events of sourcetypes other than ${EKS_SOURCETYPE}`);
     return;
   }
-  const problem = auditEventProblem(body);
+  const exportedSource = typeof result.source === "string" ? result.source : "";
+  let body: unknown;
+  let problem: string | undefined;
+  try {
+    body = JSON.parse(result._raw);
+    problem = auditEventProblem(body);
+  } catch {
+    problem = "not JSON";
+  }
   if (problem) {
-    sink.reject(`Splunk export _raw: ${problem}`);
+    // The add-on indexes every stream of the log group under this sourcetype; only the audit
+    // streams hold audit events, and the search just does not match the others' lines.
+    const stream = cloudWatchStream(exportedSource);
+    if (stream !== "" && !isAuditStream(stream)) {
+      sink.skip("messages from log streams other than kube-apiserver-audit-*");
+    } else {
+      sink.reject(`Splunk export _raw: ${problem}`);
+    }
     return;
   }
   const exported = typeof result._time === "string" ? result._time : "";
@@ -205,7 +220,6 @@ function decodeSplunkExport(line: Json, options: DecodeOptions, sink: DecodeSink
     sink.reject("Splunk export result without a usable _time");
     return;
   }
-  const source = options.source || (typeof result.source === "string" ? result.source : options.fileSource);
-  const sourcetype = typeof result.sourcetype === "string" ? result.sourcetype : EKS_SOURCETYPE;
-  sink.event(makeEvent(result._raw, body, time, source, options.selection, sourcetype));
+  const source = options.source || exportedSource || options.fileSource;
+  sink.event(makeEvent(result._raw, body, time, source, options.selection, EKS_SOURCETYPE));
 }

@@ -39,9 +39,14 @@ async function* rawBytes(stream: NodeJS.ReadableStream, counter: { bytes: number
 
 /** The decompressed bytes of an input: gunzipped when it starts with the gzip magic bytes. */
 async function* contentBytes(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  const first = await raw.next();
-  if (first.done) return;
-  const head = first.value;
+  // A pipe may deliver the two magic bytes in separate reads.
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await raw.next();
+    if (next.done) break;
+    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  if (head.length === 0) return;
   if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
     yield head;
     yield* raw;
