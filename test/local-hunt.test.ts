@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -107,6 +107,19 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     expect(run.status).to.equal(2);
     expect(run.stderr).to.include("eks-pod-scan: this is `aws logs` output, which does not name its log group: pass --log-group");
     expect(hunt(["--input", SAMPLE, "--format", "xml"]).stderr).to.equal('eks-pod-scan: --format must be one of table, json, csv, not "xml"\n');
+    const noApp = hunt(["--input", SAMPLE, "--app", "/nonexistent/app"]);
+    expect(noApp.status).to.equal(2);
+    expect(noApp.stderr).to.equal("eks-pod-scan: --app: /nonexistent/app is not a Splunk app directory (no default/ folder)\n");
+  });
+
+  it("no matching event: CSV still has the header (with --enrich, its columns too), JSON an empty list", () => {
+    const none = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, "..", "shared", "reference", "eks-audit-example-event.json"), "utf8")));
+    const csv = hunt(["--input", "-", "--format", "csv"], { input: `${none}\n` });
+    expect(csv.status).to.equal(0);
+    expect(csv.stdout).to.equal(`${SEED_HEADER}\r\n`);
+    const enriched = hunt(["--input", "-", "--format", "csv", "--enrich"], { input: `${none}\n` });
+    expect(enriched.stdout).to.equal(`${SEED_HEADER},cluster,outcome,scope,scanner,risk_score\r\n`);
+    expect(hunt(["--input", "-", "--format", "json"], { input: `${none}\n` }).stdout).to.equal("[]\n");
   });
 });
 

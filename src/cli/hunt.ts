@@ -6,6 +6,8 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ENRICH_COLUMNS } from "../detection/enrich";
+import { SEED_COLUMNS } from "../detection/stats";
 import { CommandFailure } from "../local/command-process";
 import { InputUsageError } from "../local/formats";
 import { readEvents } from "../local/reader";
@@ -34,7 +36,8 @@ options:
   --source SOURCE       use this source for every event
   --log-group GROUP     log group of \`aws logs\` output (it does not name one)
   --tz UTC|local        time zone of firstTime/lastTime (default UTC)
-  --app DIR             take the filter macro from this app directory (local/ over default/)
+  --app DIR             read the filter macro from this app directory (local/ over default/); hunt
+                        runs no SPL, so it says when that macro would filter and prints every row
   --mode MODE           stats (default), annotate or filter: the command's mode
   --node PATH           node that runs the command (default: this node)
   --command PATH        the command script (default: app/bin/ekspodscan.js)
@@ -86,6 +89,10 @@ function checkInputs(inputs: string[]): number | undefined {
   return inputs.includes("-") ? undefined : total;
 }
 
+function isDirectory(dir: string): boolean {
+  return existsSync(dir) && statSync(dir).isDirectory();
+}
+
 /** The command's arguments for the hunt's options, as a search would spell them. */
 export function commandArgs(mode: string, match: string, enrich: boolean): string[] {
   const args: string[] = [];
@@ -93,6 +100,11 @@ export function commandArgs(mode: string, match: string, enrich: boolean): strin
   if (match !== "exact") args.push(`match=${match}`);
   if (enrich) args.push("enrich=true");
   return args;
+}
+
+/** The columns mode=stats answers with, as the seed's SPL names and orders them. */
+function statsColumns(enrich: boolean): string[] {
+  return enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -110,6 +122,9 @@ export async function run(argv: string[]): Promise<number> {
   const script = values.command || DEFAULT_COMMAND_SCRIPT;
   if (!existsSync(script)) {
     throw new CliError(`the command bundle ${script} does not exist: build it with \`node build.mjs --bundle\` (npm start does)`);
+  }
+  if (values.app !== undefined && !isDirectory(path.join(values.app, "default"))) {
+    throw new CliError(`--app: ${values.app} is not a Splunk app directory (no default/ folder)`, EXIT.usage);
   }
   const filter = values.app ? readFilterMacro(values.app) : undefined;
   const totalBytes = checkInputs(inputs);
@@ -135,6 +150,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   if (mode === "stats") {
+    // No group at all: splunkd's reply has no columns, but a CSV or JSON reader still wants them.
+    if (table.fields.length === 0) table = { fields: statsColumns(values.enrich), rows: [] };
     table = applyCtime(table, zone);
     if (filter !== undefined && !isPassAll(filter)) {
       process.stderr.write(`hunt: note: the ${FILTER_MACRO} macro in ${values.app} is \`${filter}\`; hunt runs only \`search *\`, so these rows are unfiltered\n`);
