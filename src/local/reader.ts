@@ -40,7 +40,7 @@ async function* rawBytes(stream: NodeJS.ReadableStream, counter: { bytes: number
 /** The decompressed bytes of an input: gunzipped when it starts with the gzip magic bytes. */
 async function* contentBytes(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   // A pipe may deliver the two magic bytes in separate reads.
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   while (head.length < 2) {
     const next = await raw.next();
     if (next.done) break;
