@@ -27,6 +27,8 @@ const STREAMED_KEY = "events";
 const FAST_LINE_MAX = 8 << 20;
 /** An audit event is a few KB; a value this big is not one, and holding it would defeat streaming. */
 const MAX_VALUE_BYTES = 64 << 20;
+/** A store grown past this by one big value is let go once that value is read. */
+const RETAINED_STORE_BYTES = 1 << 20;
 
 /** Bytes that end a run of plain string content, and bytes that matter between strings. */
 const STRING_STOP = byteSet([QUOTE, BACKSLASH, LF]);
@@ -50,8 +52,11 @@ export interface ScannerOptions {
 }
 
 export class JsonScanner {
-  private pending: Buffer = Buffer.alloc(0);
-  private pendingScanned = 0; // bytes of `pending` already scanned
+  // The bytes of a value still open, at the start of `store`: appended to in place, so a value that
+  // spans many reads is copied about twice in all, not once per read.
+  private store: Buffer = Buffer.alloc(0);
+  private held = 0; // bytes of `store` in use
+  private pendingScanned = 0; // bytes held already scanned
   private deferred = -1; // start of a line left for the next push, which may bring its end
   private line: number;
   private lineOriented: boolean | undefined; // undecided until the first line ends
@@ -85,7 +90,8 @@ export class JsonScanner {
       data = this.stripByteOrderMark();
     }
     const out: Scanned[] = [];
-    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
+    const inStore = this.held > 0;
+    const buf = inStore ? this.appended(data) : data;
     let i = this.pendingScanned;
     const n = buf.length;
     for (; i < n; i++) {
@@ -180,12 +186,11 @@ export class JsonScanner {
         }
       }
     }
-    this.keep(buf);
-    if (this.pending.length > MAX_VALUE_BYTES) {
+    this.keep(buf, inStore);
+    if (this.held > MAX_VALUE_BYTES) {
       this.broken(out, `JSON value larger than ${MAX_VALUE_BYTES >> 20} MiB; skipped to the next line`);
       this.skippingLine = true;
-      this.pending = Buffer.alloc(0);
-      this.pendingScanned = 0;
+      this.release();
     }
     return out;
   }
@@ -193,17 +198,15 @@ export class JsonScanner {
   /** Call at the end of input: reports a value left open. */
   end(): Scanned[] {
     const out: Scanned[] = this.head ? this.push(this.stripByteOrderMark()) : [];
-    if (this.pendingScanned < this.pending.length) {
+    if (this.pendingScanned < this.held) {
       // A last line without a line break: scan it byte by byte.
-      const rest = this.pending;
-      this.pending = Buffer.alloc(0);
-      this.pendingScanned = 0;
+      const rest = Buffer.from(this.store.subarray(0, this.held));
+      this.release();
       this.fastLines = false;
       out.push(...this.push(rest));
     }
     if (this.depth > 0 || this.inString) this.broken(out, "input ends inside a JSON value (truncated file?)");
-    this.pending = Buffer.alloc(0);
-    this.pendingScanned = 0;
+    this.release();
     return out;
   }
 
@@ -238,11 +241,43 @@ export class JsonScanner {
     this.keyStart = -1;
   }
 
-  /** Keeps only the bytes of the value still open, and re-bases the offsets into them. */
-  private keep(buf: Buffer): void {
+  /** `data` appended to the held bytes; returns all of them. */
+  private appended(data: Buffer): Buffer {
+    const needed = this.held + data.length;
+    if (needed > this.store.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(needed, 2 * this.store.length));
+      this.store.copy(bigger, 0, 0, this.held);
+      this.store = bigger;
+    }
+    data.copy(this.store, this.held);
+    this.held = needed;
+    return this.store.subarray(0, needed);
+  }
+
+  private release(): void {
+    this.store = Buffer.alloc(0);
+    this.held = 0;
+    this.pendingScanned = 0;
+  }
+
+  /**
+   * Keeps only the bytes of the value still open (`buf` is the store's bytes when `inStore`, else
+   * the caller's), and re-bases the offsets into them.
+   */
+  private keep(buf: Buffer, inStore: boolean): void {
     let from = buf.length;
     for (const start of [this.valueStart, this.itemStart, this.keyStart, this.deferred]) if (start >= 0 && start < from) from = start;
-    this.pending = from < buf.length ? Buffer.from(buf.subarray(from)) : Buffer.alloc(0);
+    const rest = buf.length - from;
+    if (rest === 0) {
+      this.held = 0;
+      if (this.store.length > RETAINED_STORE_BYTES) this.store = Buffer.alloc(0); // after a big value
+    } else if (inStore) {
+      if (from > 0) this.store.copyWithin(0, from, buf.length);
+      this.held = rest;
+    } else {
+      this.held = 0;
+      this.appended(buf.subarray(from));
+    }
     this.pendingScanned = (this.deferred >= 0 ? this.deferred : buf.length) - from;
     this.deferred = -1;
     if (this.valueStart >= 0) this.valueStart -= from;
