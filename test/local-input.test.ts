@@ -208,6 +208,29 @@ describe("hunt input: rejected records are counted and reported with file and li
     expect(stderr).to.match(new RegExp(`^hunt: rejected ${cut}:\\d+: truncated gzip: the input ends inside compressed data\\nhunt: read \\d+ events from 2 inputs; 1 rejected\\n$`));
   });
 
+  it("garbage after the gzip data, or a CRC that does not match: every event decoded before it is kept (as gzip -dc)", async () => {
+    for (const count of [3, 400]) {
+      // 400 events decode to ~8 steps of zlib output, 3 to one: the failing step is all of it.
+      const whole = gzipSync(Array.from({ length: count }, () => auditLine).join("\n") + "\n");
+      const badCrc = Buffer.from(whole);
+      badCrc[badCrc.length - 8] ^= 0xff;
+      const cases: Array<[string, Buffer, string]> = [
+        ["junk", Buffer.concat([whole, Buffer.from("trailing garbage\n")]), "corrupt gzip (incorrect header check)"],
+        ["crc", badCrc, "corrupt gzip (incorrect data check)"],
+      ];
+      for (const [name, bytes, problem] of cases) {
+        const p = file(`${name}-${count}.jsonl.gz`, bytes);
+        const { events, stderr, report } = await read([p]);
+        expect(events, `${name} ${count}`).to.have.length(count);
+        expect(report.rejected).to.equal(1);
+        expect(stderr).to.match(new RegExp(`^hunt: rejected ${p}:${count + 1}: ${problem.replace(/[()]/g, "\\$&")}\\n`));
+      }
+    }
+    // Zero bytes after the data are padding, not an error.
+    const padded = file("padded.jsonl.gz", Buffer.concat([gzipSync(`${auditLine}\n`), Buffer.alloc(512)]));
+    expect((await read([padded])).report.rejected).to.equal(0);
+  });
+
   it("a file in no known format is given up after 20 records, with one message naming the formats", async () => {
     const p = file("table.csv", Array.from({ length: 100 }, (_, i) => `{"row":${i}}`).join("\n"));
     const { stderr, report } = await read([p]);

@@ -4,10 +4,9 @@
  * only the JSON value being scanned and the events of the current buffer are held.
  */
 import { createReadStream } from "node:fs";
-import { Readable, pipeline } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { IndexedEvent } from "./event";
 import { FieldSelection } from "./flatten";
+import { gunzipAll } from "./gunzip";
 import { DecodeOptions, FORMAT_HELP, InputUsageError, decodeParsed, decodeValue } from "./formats";
 import { JsonScanner, Scanned } from "./json-scanner";
 import { InputReport } from "./report";
@@ -37,8 +36,11 @@ async function* rawBytes(stream: NodeJS.ReadableStream, counter: { bytes: number
   }
 }
 
-/** The decompressed bytes of an input: gunzipped when it starts with the gzip magic bytes. */
-async function* contentBytes(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+/**
+ * The decompressed bytes of an input: gunzipped when it starts with the gzip magic bytes. `replay`
+ * reads the raw bytes again (files), which lets gunzip recover what zlib drops at an error.
+ */
+async function* contentBytes(raw: AsyncGenerator<Buffer>, replay?: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   // A pipe may deliver the two magic bytes in separate reads.
   let head: Buffer = Buffer.alloc(0);
   while (head.length < 2) {
@@ -56,12 +58,7 @@ async function* contentBytes(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer
     yield head;
     yield* raw;
   }
-  // Multi-member gzip (as Firehose writes it) is one stream to zlib.
-  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
-  pipeline(Readable.from(compressed(), { objectMode: false }), gunzip, () => {
-    /* errors surface through the iteration below */
-  });
-  yield* gunzip as AsyncIterable<Buffer>;
+  yield* gunzipAll(compressed(), replay);
 }
 
 function describeReadError(err: unknown): string {
@@ -139,7 +136,8 @@ async function* readOne(path: string, options: ReadOptions, report: InputReport,
     return true;
   };
 
-  const bytes = contentBytes(rawBytes(stream, counter));
+  const replay = path === "-" ? undefined : () => createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
+  const bytes = contentBytes(rawBytes(stream, counter), replay);
   try {
     for await (const chunk of bytes) {
       if (!take(scanner.push(chunk))) return;
