@@ -53,7 +53,7 @@ function oracle(events: AuditEvent[]): FieldValue[][] {
   for (const ev of events) {
     let combos: string[][] = [[]];
     for (const f of [ev.sourceIPs, ev.source, ev.username, ev.groups]) {
-      const vals = Array.from(new Set(present(f)));
+      const vals = present(f); // a repeated value splits again (Splunk's dedup_splitvals=false)
       combos = combos.flatMap((c) => vals.map((v) => c.concat([v])));
     }
     for (const keys of combos) {

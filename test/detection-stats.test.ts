@@ -74,7 +74,7 @@ describe("detection: PodScanStats (the seed's stats)", () => {
     ]);
   });
 
-  it("expands multivalue by-fields into every combination, each counted once", () => {
+  it("expands multivalue by-fields into every combination, once per value: a repeated value counts again", () => {
     const rows = rowsOf([
       scan({ sourceIPs: ["198.51.100.2", "10.1.1.1", "198.51.100.2"], groups: ["system:unauthenticated", "extra"] }),
       scan({ sourceIPs: "10.1.1.1", groups: "extra", time: "1" }),
@@ -82,8 +82,8 @@ describe("detection: PodScanStats (the seed's stats)", () => {
     expect(rows.map((r) => [r[0], r[3], r[4], r[5], r[6]])).to.deep.equal([
       ["10.1.1.1", "extra", "2", "1", "1599171244.277"],
       ["10.1.1.1", "system:unauthenticated", "1", "1599171244.277", "1599171244.277"],
-      ["198.51.100.2", "extra", "1", "1599171244.277", "1599171244.277"],
-      ["198.51.100.2", "system:unauthenticated", "1", "1599171244.277", "1599171244.277"],
+      ["198.51.100.2", "extra", "2", "1599171244.277", "1599171244.277"],
+      ["198.51.100.2", "system:unauthenticated", "2", "1599171244.277", "1599171244.277"],
     ]);
   });
 

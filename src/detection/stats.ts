@@ -68,8 +68,8 @@ export class InvalidPartialRow extends Error {
 /**
  * The seed's `rename source as cluster_name sourceIPs{} as src_ip | stats count min(_time) as
  * firstTime max(_time) as lastTime values(...) by src_ip cluster_name user.username user.groups{}`.
- * An event counts once in each distinct combination of its by-field values and is dropped when any
- * by-field is missing. Partials from any split of the events merge to the same result.
+ * An event counts once in each combination of its by-field values (a repeated value again) and is
+ * dropped when any by-field is missing. Partials from any split of the events merge to the same result.
  *
  * Strings are kept as they are given: a caller must not hand over slices of a large text (V8 keeps
  * the whole text alive for as long as a slice lives). The CSV reader decodes each value it hands out
@@ -104,12 +104,16 @@ export class PodScanStats {
     this.addExpanded(ev);
   }
 
-  /** Multivalue by-fields (or _time): every distinct combination, each once. */
+  /**
+   * Multivalue by-fields (or _time): every combination, once per value. A value repeated inside a
+   * field counts again, as in Splunk, whose stats keep duplicate split values (dedup_splitvals
+   * defaults to false); sourceIPs repeats an address that X-Forwarded-For names twice.
+   */
   private addExpanded(ev: AuditEvent): void {
-    const ips = distinct(ev.sourceIPs);
-    const sources = distinct(ev.source);
-    const users = distinct(ev.username);
-    const groups = distinct(ev.groups);
+    const ips = valuesOf(ev.sourceIPs);
+    const sources = valuesOf(ev.source);
+    const users = valuesOf(ev.username);
+    const groups = valuesOf(ev.groups);
     const times = valuesOf(ev.time);
     for (const ip of ips) {
       for (const source of sources) {
@@ -194,15 +198,6 @@ function seedCells(g: StatsGroup): FieldValue[] {
     cellOf(g.verbs.toArray()),
     cellOf(g.uris.toArray()),
   ];
-}
-
-/** Present values of a by-field, each once. */
-function distinct(field: FieldValue): string[] {
-  const values = valuesOf(field);
-  if (values.length < 2) return values;
-  const out: string[] = [];
-  for (const v of values) if (out.indexOf(v) < 0) out.push(v);
-  return out;
 }
 
 function offerTime(g: StatsGroup, first: FieldValue, last: FieldValue): void {

@@ -1,8 +1,8 @@
 /**
  * Gives each distinct value of one field a small integer id, read off the cursor's raw text: a
  * repeated cell costs a comparison (or a hash lookup), never a decode. A cell reads as the ids of
- * its present values, distinct: [] when empty, one id for a plain value, the ids of a multivalue
- * (its `__mv_` twin) in order of first appearance.
+ * its present values: [] when empty, one id for a plain value, the ids of a multivalue (its `__mv_`
+ * twin) in order, a repeated value repeated (stats counts an event once per by-field value).
  */
 import { CsvCursor, fieldColumns } from "./csv-cursor";
 import { decodeMultivalue } from "./multivalue";
@@ -42,7 +42,7 @@ export class FieldIds {
   }
 
   /**
-   * The cell as its distinct present values: "" for none, the value for one, else a new array. The
+   * The cell as its present values: "" for none, the value for one, else a new array. The
    * strings are the ones kept for the ids, so a repeated value is the same string. null as idsOf.
    */
   valuesOf(cursor: CsvCursor): Cell | null {
@@ -91,8 +91,7 @@ export class FieldIds {
     const ids: number[] = [];
     for (const value of values) {
       if (value === "") continue;
-      const id = this.idOf(value);
-      if (ids.indexOf(id) < 0) ids.push(id);
+      ids.push(this.idOf(value));
     }
     return ids;
   }
