@@ -112,6 +112,25 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     expect(noApp.stderr).to.equal("eks-pod-scan: --app: /nonexistent/app is not a Splunk app directory (no default/ folder)\n");
   });
 
+  it("previews a filter tune wrote into an app directory: the sample without one cluster's rows", () => {
+    const app = mkdtempSync(path.join(os.tmpdir(), "hunt-app-"));
+    mkdirSync(path.join(app, "default"));
+    const tune = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "cli", "main.ts"), "tune", "--app-dir", app, "--allow-cluster", "dev-sandbox"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(tune.status, tune.stderr).to.equal(0);
+    const run = hunt(["--input", SAMPLE, "--format", "csv", "--app", app]);
+    rmSync(app, { recursive: true, force: true });
+    const rows = parse(run.stdout, { columns: true }) as Array<{ [column: string]: string }>;
+    expect(rows.length).to.be.greaterThan(0);
+    expect(rows.filter((r) => r.cluster_name.includes("/aws/eks/dev-sandbox/"))).to.deep.equal([]);
+    const dropped = /dropped (\d+) of 16 rows\n$/.exec(run.stderr);
+    expect(dropped, run.stderr).to.not.equal(null);
+    expect(Number(dropped![1])).to.be.greaterThan(0);
+    expect(rows.length + Number(dropped![1])).to.equal(16);
+  });
+
   it("no matching event: CSV still has the header (with --enrich, its columns too), JSON an empty list", () => {
     const none = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, "..", "shared", "reference", "eks-audit-example-event.json"), "utf8")));
     const csv = hunt(["--input", "-", "--format", "csv"], { input: `${none}\n` });
@@ -161,18 +180,27 @@ process.stdin.on("data", (d) => {
     expect(tokyo.stdout).to.equal("src_ip,count,firstTime,lastTime\r\n203.0.113.9,4,2023-12-07T23:44:53,2023-12-07T23:45:00\r\n");
   });
 
-  it("runs a `search *` filter macro, and says so when an app's macro is something else", () => {
+  it("applies the app's filter macro when tune wrote it, and says when it cannot run one", () => {
     const app = path.join(dir, "app");
     mkdirSync(path.join(app, "default"), { recursive: true });
     mkdirSync(path.join(app, "local"), { recursive: true });
     writeFileSync(path.join(app, "default", "macros.conf"), "[amazon_eks_kubernetes_pod_scan_detection_filter]\ndefinition = search *\n");
     expect(hunt(["--input", SAMPLE, "--command", stub, "--app", app]).stderr).to.equal(SUMMARY);
-    writeFileSync(path.join(app, "local", "macros.conf"), "[amazon_eks_kubernetes_pod_scan_detection_filter]\ndefinition = where count >= 5\n");
+    const macro = (definition: string) =>
+      writeFileSync(path.join(app, "local", "macros.conf"), `[amazon_eks_kubernetes_pod_scan_detection_filter]\ndefinition = ${definition}\n`);
+    const row = "203.0.113.9,4,2023-12-07T14:44:53,2023-12-07T14:45:00\r\n";
+    macro("where count >= 4");
+    expect(hunt(["--input", SAMPLE, "--command", stub, "--app", app, "--format", "csv"]).stdout).to.equal(`src_ip,count,firstTime,lastTime\r\n${row}`);
+    macro("where count >= 5");
+    const dropped = hunt(["--input", SAMPLE, "--command", stub, "--app", app, "--format", "csv"]);
+    expect(dropped.stderr).to.equal(SUMMARY + `hunt: the amazon_eks_kubernetes_pod_scan_detection_filter macro in ${app} dropped 1 of 1 rows\n`);
+    expect(dropped.stdout).to.equal("src_ip,count,firstTime,lastTime\r\n");
+    macro("search NOT src_ip=203.0.113.9");
     const run = hunt(["--input", SAMPLE, "--command", stub, "--app", app, "--format", "csv"]);
     expect(run.stderr).to.equal(
       SUMMARY +
-        `hunt: note: the amazon_eks_kubernetes_pod_scan_detection_filter macro in ${app} is \`where count >= 5\`; hunt runs only \`search *\`, so these rows are unfiltered\n`,
+        `hunt: note: the amazon_eks_kubernetes_pod_scan_detection_filter macro in ${app} is \`search NOT src_ip=203.0.113.9\`; hunt runs only the filters tune writes, so these rows are unfiltered\n`,
     );
-    expect(run.stdout).to.equal("src_ip,count,firstTime,lastTime\r\n203.0.113.9,4,2023-12-07T14:44:53,2023-12-07T14:45:00\r\n");
+    expect(run.stdout).to.equal(`src_ip,count,firstTime,lastTime\r\n${row}`);
   });
 });

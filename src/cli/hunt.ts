@@ -10,10 +10,12 @@ import { ENRICH_COLUMNS } from "../detection/enrich";
 import { SEED_COLUMNS } from "../detection/stats";
 import { CommandFailure } from "../local/command-process";
 import { InputUsageError } from "../local/formats";
+import { compileFilter } from "../local/filter-macro";
 import { readEvents } from "../local/reader";
 import { InputReport } from "../local/report";
 import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } from "../local/saved-search";
 import { runSearch } from "../local/splunkd";
+import { Table } from "../scp/types";
 import { CliError, EXIT } from "./exit";
 import { OutputFormat, renderRows } from "./format";
 
@@ -36,8 +38,8 @@ options:
   --source SOURCE       use this source for every event
   --log-group GROUP     log group of \`aws logs\` output (it does not name one)
   --tz UTC|local        time zone of firstTime/lastTime (default UTC)
-  --app DIR             read the filter macro from this app directory (local/ over default/); hunt
-                        runs no SPL, so it says when that macro would filter and prints every row
+  --app DIR             apply the filter macro of this app directory (local/ over default/): the
+                        filters \`eks-pod-scan tune\` writes; hunt runs no other SPL, and says so
   --mode MODE           stats (default), annotate or filter: the command's mode
   --node PATH           node that runs the command (default: this node)
   --command PATH        the command script (default: app/bin/ekspodscan.js)
@@ -102,6 +104,18 @@ export function commandArgs(mode: string, match: string, enrich: boolean): strin
   return args;
 }
 
+/** The saved search's last step: the app's filter macro, when it is one hunt can run. */
+function applyFilter(table: Table, definition: string, app: string): Table {
+  const keep = compileFilter(definition);
+  if (keep === undefined) {
+    process.stderr.write(`hunt: note: the ${FILTER_MACRO} macro in ${app} is \`${definition}\`; hunt runs only the filters tune writes, so these rows are unfiltered\n`);
+    return table;
+  }
+  const rows = table.rows.filter((row) => keep(table, row));
+  process.stderr.write(`hunt: the ${FILTER_MACRO} macro in ${app} dropped ${table.rows.length - rows.length} of ${table.rows.length} rows\n`);
+  return { fields: table.fields, rows };
+}
+
 /** The columns mode=stats answers with, as the seed's SPL names and orders them. */
 function statsColumns(enrich: boolean): string[] {
   return enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
@@ -153,9 +167,7 @@ export async function run(argv: string[]): Promise<number> {
     // No group at all: splunkd's reply has no columns, but a CSV or JSON reader still wants them.
     if (table.fields.length === 0) table = { fields: statsColumns(values.enrich), rows: [] };
     table = applyCtime(table, zone);
-    if (filter !== undefined && !isPassAll(filter)) {
-      process.stderr.write(`hunt: note: the ${FILTER_MACRO} macro in ${values.app} is \`${filter}\`; hunt runs only \`search *\`, so these rows are unfiltered\n`);
-    }
+    if (filter !== undefined && !isPassAll(filter)) table = applyFilter(table, filter, values.app as string);
   }
   const code = report.rejected > 0 ? EXIT.rejectedInput : EXIT.ok;
   // A reader that stops early (`| head`) is not an error.
