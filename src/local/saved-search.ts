@@ -4,7 +4,8 @@
  *       = convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(<field>): epoch seconds to text, in the
  *         searching user's time zone (UTC here unless --tz local); a value that is not a number stays
  *   | `amazon_eks_kubernetes_pod_scan_detection_filter`
- *       ESCU ships it as `search *` (keeps every row); that is the only definition run locally.
+ *       ESCU ships it as `search *` (keeps every row); locally, besides that, only the definitions
+ *       `eks-pod-scan tune` writes run (filter-macro.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
