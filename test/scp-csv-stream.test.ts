@@ -172,6 +172,27 @@ describe("scp CsvRowStream: rows as parseCsvRows gives them on the whole text", 
   });
 });
 
+describe("scp CsvRowStream: memory follows the longest row, never the body", () => {
+  /** The stream's room after each piece: what it holds bytes in. */
+  function capacities(pieces: Buffer[]): number[] {
+    const rows = new CsvRowStream({ header: () => undefined, row: () => undefined });
+    return pieces.map((piece) => (rows.write(piece), rows.capacity));
+  }
+
+  it("several MB of short rows, in pieces of any size up to 3 windows, never grow it past two windows", () => {
+    const bytes = Buffer.from("a,b\n" + "1599171244.277,system:anonymous,list,/api/v1/pods\n".repeat(110000));
+    expect(bytes.length).to.be.greaterThan(5 * 1024 * 1024);
+    for (const pieces of [[bytes], randomPieces(bytes, 5, 100), randomPieces(bytes, 6, 3 * WINDOW)]) {
+      expect(Math.max(...capacities(pieces))).to.equal(2 * WINDOW);
+    }
+  });
+
+  it("a 1 MB row grows it to the next power of two above the row and a window, no further", () => {
+    const bytes = Buffer.from(`a\nshort\n${"x".repeat(1 << 20)}\nshort\n`);
+    expect(Math.max(...capacities(randomPieces(bytes, 7, WINDOW)))).to.equal(2 << 20);
+  });
+});
+
 describe("scp CsvRowStream: bodies without rows, and errors", () => {
   it("an empty body, or blank lines only: no header call and no rows", () => {
     for (const pieces of [[], [Buffer.alloc(0), Buffer.alloc(0)], bytePieces(Buffer.from("\n\r\n\n")), [Buffer.from("\n".repeat(3 * WINDOW))]]) {

@@ -29,6 +29,11 @@ export class CsvRowStream {
 
   constructor(private readonly handler: CsvRowHandler) {}
 
+  /** The bytes held room for: twice the scan window, unless a longer unfinished row needed more. */
+  get capacity(): number {
+    return this.window.length;
+  }
+
   write(part: Buffer): void {
     for (let at = 0; at < part.length; at += WINDOW_BYTES) this.append(part.subarray(at, Math.min(at + WINDOW_BYTES, part.length)));
   }
