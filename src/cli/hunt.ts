@@ -6,8 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ENRICH_COLUMNS } from "../detection/enrich";
-import { SEED_COLUMNS } from "../detection/stats";
+import { resultColumns } from "../detection/stats";
 import { CommandFailure } from "../local/command-process";
 import { InputUsageError } from "../local/formats";
 import { compileFilter } from "../local/filter-macro";
@@ -116,11 +115,6 @@ function applyFilter(table: Table, definition: string, app: string): Table {
   return { fields: table.fields, rows };
 }
 
-/** The columns mode=stats answers with, as the seed's SPL names and orders them. */
-function statsColumns(enrich: boolean): string[] {
-  return enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
-}
-
 export async function run(argv: string[]): Promise<number> {
   const values = parse(argv);
   if (values.help) {
@@ -165,7 +159,7 @@ export async function run(argv: string[]): Promise<number> {
 
   if (mode === "stats") {
     // No group at all: splunkd's reply has no columns, but a CSV or JSON reader still wants them.
-    if (table.fields.length === 0) table = { fields: statsColumns(values.enrich), rows: [] };
+    if (table.fields.length === 0) table = { fields: resultColumns(values.enrich), rows: [] };
     table = applyCtime(table, zone);
     if (filter !== undefined && !isPassAll(filter)) table = applyFilter(table, filter, values.app as string);
   }

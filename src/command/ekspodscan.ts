@@ -7,7 +7,7 @@
  *   mode=filter           streaming; only matching events come back, annotated.
  */
 import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
-import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, SEED_COLUMNS, VALUES_SOURCES, partialRecord } from "../detection/stats";
+import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, VALUES_SOURCES, partialRecord, resultColumns } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsvBytes } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
@@ -159,8 +159,7 @@ export class EksPodScanCommand implements CommandHandler {
     this.mergeRows();
     const rows = this.stats.resultRows(options.enrich);
     if (rows.length === 0) return {};
-    const columns = options.enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
-    return { body: encodeCsvBytes({ fields: columns, rows }) };
+    return { body: encodeCsvBytes({ fields: resultColumns(options.enrich), rows }) };
   }
 }
 

@@ -2,8 +2,8 @@
  * The hot path of mode=stats: matching rows aggregated straight from their cells, by value ids,
  * without making an event. It takes a row whose by-fields are present, whose _time is one plain
  * decimal, and whose cells' raw text is their value (no doubled quotes); a multivalue by-field
- * counts the row once in each combination (a repeated value again), as the stats do. The caller reads any other row as an
- * event for PodScanStats.
+ * counts the row once in each combination (a repeated value again), as the stats do. The caller
+ * reads any other row as an event for PodScanStats.
  *
  * drain() hands the groups over as partial rows, which PodScanStats merges as it merges any map
  * phase's output (sum, min, max, union), so what the stats mean is written there alone.
@@ -85,7 +85,7 @@ export class RowAggregator {
     return true;
   }
 
-  /** Multivalue by-fields: the event counts once in each combination of their values, repeats included. */
+  /** Multivalue by-fields: the event counts once per combination of their values, repeats included. */
   private addToEach(field: number, num: number): void {
     const ids = this.byIds[field];
     for (let j = 0; j < ids.length; j++) {

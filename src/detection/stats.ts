@@ -30,6 +30,11 @@ const DECISIONS = "values(annotations.authorization.k8s.io/decision)";
  */
 export const PARTIAL_COLUMNS: readonly string[] = SEED_COLUMNS.concat([DECISIONS]);
 
+/** The columns of resultRows(enrich), in order. */
+export function resultColumns(enrich: boolean): string[] {
+  return enrich ? SEED_COLUMNS.concat(ENRICH_COLUMNS) : SEED_COLUMNS.slice();
+}
+
 /** The event field behind each by-field of a partial row, in the seed's order. */
 export const BY_FIELD_SOURCES: ReadonlyArray<[string, keyof AuditEvent]> = [
   ["src_ip", "sourceIPs"],
