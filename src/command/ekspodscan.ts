@@ -167,7 +167,16 @@ export class EksPodScanCommand implements CommandHandler {
  * Map-phase output always has src_ip and count (never empty); raw events have neither. Other
  * partial columns may be missing: splunkd drops a column that is empty in every row.
  */
+/** Fields only an audit event has: a header with any of them is events, whatever else it carries. */
+const EVENT_ONLY_FIELDS = ["verb", "requestURI", "objectRef.resource", "sourceIPs{}"];
+
+/**
+ * The map phase's partial rows, or raw events when splunkd skipped the pre-op. Events may carry
+ * src_ip and count columns of their own (empty, or CIM fields an add-on extracts), so those two
+ * columns only mark partials when no event-only field is there.
+ */
 function isPartialHeader(header: string[]): boolean {
+  if (EVENT_ONLY_FIELDS.some((name) => header.indexOf(name) >= 0)) return false;
   return header.indexOf("src_ip") >= 0 && header.indexOf("count") >= 0;
 }
 
