@@ -15,8 +15,9 @@ const ROOT = path.resolve(__dirname, "..");
 const VERSION: string = require("../package.json").version;
 const ID = "eks_pod_scan";
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-/** Splunk's own conf files that this app may ship (no custom conf, so no reload triggers needed). */
+/** Splunk's own conf files that this app may ship, and its one custom conf (read by bin/ekspodscan.py). */
 const SPLUNK_CONFS = ["app.conf", "commands.conf", "macros.conf", "savedsearches.conf", "searchbnf.conf"];
+const CUSTOM_CONFS = ["eks_pod_scan.conf"];
 const CHUNKED_KEYS = /^(filename|chunked|is_risky|maxchunksize|maxwait|python\.version|command\.arg\.\d+)$/;
 const CHUNKED_EXTENSIONS = [".py", ".pl", ".cmd", ".bat", ".exe", ".js", ".sh", ""];
 
@@ -81,17 +82,17 @@ function appInspectChecks(getPackage: () => Package) {
     }
   });
 
-  it("modes: directories 755, files 644, only bin/ekspodscan.js 755 (it starts with #!)", () => {
+  it("modes: directories 755, files 644, only bin/ekspodscan.py 755 (splunkd's entry point, #!)", () => {
     const modes = getPackage().entries.map((e) => [e.name, e.mode.toString(8)]);
     expect(modes.filter(([, m]) => m === "755").map(([n]) => n)).to.deep.equal(
       getPackage()
         .entries.filter((e) => e.type === "directory")
         .map((e) => e.name)
-        .concat(`${ID}/bin/ekspodscan.js`)
+        .concat(`${ID}/bin/ekspodscan.py`)
         .sort(),
     );
     expect(modes.filter(([, m]) => m !== "755" && m !== "644")).to.deep.equal([]);
-    expect(getPackage().files.get("bin/ekspodscan.js")!.data.subarray(0, 2).toString()).to.equal("#!");
+    expect(getPackage().files.get("bin/ekspodscan.py")!.data.subarray(0, 23).toString()).to.equal("#!/usr/bin/env python3\n");
   });
 
   it("check_that_extracted_splunk_app_does_not_contain_invalid_directories: owner rwx on every directory", () => {
@@ -123,9 +124,12 @@ function appInspectChecks(getPackage: () => Package) {
   it("check_that_extracted_splunk_app_does_not_contains_only_app_conf_file", () => {
     expect([...getPackage().files.keys()].sort()).to.deep.equal([
       "README.md",
+      "README/eks_pod_scan.conf.spec",
       "bin/ekspodscan.js",
+      "bin/ekspodscan.py",
       "default/app.conf",
       "default/commands.conf",
+      "default/eks_pod_scan.conf",
       "default/macros.conf",
       "default/savedsearches.conf",
       "default/searchbnf.conf",
@@ -172,10 +176,12 @@ function appInspectChecks(getPackage: () => Package) {
     expect(install.has("install_source_local_checksum")).to.equal(false);
   });
 
-  it("check_for_trigger_stanza / check_reload_trigger_for_all_custom_confs / check_custom_conf_replication: only Splunk's own confs, no triggers", () => {
+  it("check_for_trigger_stanza / check_reload_trigger_for_all_custom_confs / check_that_all_custom_conf_files_have_spec", () => {
     const confs = [...getPackage().files.keys()].filter((f) => f.startsWith("default/")).map((f) => f.slice(8));
-    for (const c of confs) expect(SPLUNK_CONFS, c).to.include(c);
-    expect(conf(getPackage(), "default/app.conf").has("triggers")).to.equal(false);
+    for (const c of confs) expect(SPLUNK_CONFS.concat(CUSTOM_CONFS), c).to.include(c);
+    const triggers = conf(getPackage(), "default/app.conf").get("triggers")!;
+    expect(Object.fromEntries(triggers)).to.deep.equal(Object.fromEntries(CUSTOM_CONFS.map((c) => [`reload.${c.replace(/\.conf$/, "")}`, "simple"])));
+    for (const c of CUSTOM_CONFS) expect(getPackage().files.has(`README/${c}.spec`), c).to.equal(true);
   });
 
   it("check_meta_default_write_access: a global stanza with access write roles, not *", () => {
@@ -201,7 +207,7 @@ function appInspectChecks(getPackage: () => Package) {
     const commands = conf(getPackage(), "default/commands.conf");
     expect([...commands.keys()]).to.deep.equal(["ekspodscan"]);
     const stanza = commands.get("ekspodscan")!;
-    expect(Object.fromEntries(stanza)).to.deep.equal({ chunked: "true", filename: "ekspodscan.js" });
+    expect(Object.fromEntries(stanza)).to.deep.equal({ chunked: "true", filename: "ekspodscan.py", "python.version": "python3" });
     for (const key of stanza.keys()) expect(key).to.match(CHUNKED_KEYS);
   });
 
@@ -258,7 +264,7 @@ function appInspectChecks(getPackage: () => Package) {
 describe("package: AppInspect rules checked offline (package built here, stand-in bundle)", () => {
   let tmp: string;
   let pkg: Package;
-  const bundle = "#!/usr/bin/env node\n/* stand-in for the ekspodscan bundle */\n";
+  const bundle = "/* stand-in for the ekspodscan bundle */\n";
 
   before(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), "eks-pkg-"));
@@ -293,7 +299,7 @@ describe("package: AppInspect rules checked offline (dist/ tarball from node bui
 
   appInspectChecks(() => pkg);
 
-  it("bin/ekspodscan.js is the real bundle: node shebang, then the version banner", () => {
-    expect(text(pkg, "bin/ekspodscan.js")).to.match(new RegExp(`^#!/usr/bin/env node\\n/\\*! ekspodscan ${VERSION.replace(/\./g, "\\.")} `));
+  it("bin/ekspodscan.js is the real bundle: the version banner first, no shebang (node runs it)", () => {
+    expect(text(pkg, "bin/ekspodscan.js")).to.match(new RegExp(`^/\\*! ekspodscan ${VERSION.replace(/\./g, "\\.")} `));
   });
 });

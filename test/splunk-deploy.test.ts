@@ -44,7 +44,7 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   it("installs the built package: the same files as the staged app, bin/ script executable, restart needed", async function () {
-    const pkg = readdirSync(path.join(ROOT, "dist")).find((f) => /^eks_pod_scan-.*\.tar\.gz$/.test(f));
+    const pkg = readdirSync(path.join(ROOT, "dist")).find((f) => /^eks_pod_scan-\d+\.\d+\.\d+\.tar\.gz$/.test(f));
     if (!pkg) this.skip(); // built by npm test's pretest
     const run = await deploy(["--package", path.join(ROOT, "dist", pkg!), "--splunk-home", home]);
     const version = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
@@ -58,7 +58,7 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
     for (const file of filesUnder(STAGED_APP)) {
       expect(readFileSync(path.join(installed, file)), file).to.deep.equal(readFileSync(path.join(STAGED_APP, file)));
     }
-    expect(statSync(path.join(installed, "bin", "ekspodscan.js")).mode & 0o7777).to.equal(0o755);
+    expect(statSync(path.join(installed, "bin", "ekspodscan.py")).mode & 0o7777).to.equal(0o755);
     expect(readdirSync(apps)).to.deep.equal(["eks_pod_scan"]);
   });
 

@@ -52,7 +52,7 @@ async function tarBuffer(entries, mtime) {
       // tar-stream leaves the name as given; directories conventionally end in "/" (as GNU tar writes).
       pack.entry({ ...header, name: e.rel + "/", mode: 0o755 });
     } else {
-      const mode = isDirectScript(inApp, e.data.subarray(0, 2)) ? 0o755 : 0o644;
+      const mode = isDirectScript(inApp, e.data.subarray(0, 4)) ? 0o755 : 0o644;
       pack.entry({ ...header, mode, size: e.data.length }, e.data);
     }
   }

@@ -48,6 +48,9 @@ export function renderAppConf(pkg) {
         ["name", APP_ID],
         ["version", pkg.version],
       ]),
+      // eks_pod_scan.conf is read by bin/ekspodscan.py at each search, never by splunkd: a change
+      // needs no restart (check_reload_trigger_for_all_custom_confs).
+      renderStanza("triggers", [["reload.eks_pod_scan", "simple"]]),
       // No views: the searches are found under Settings > Searches, reports, and alerts, or in ES.
       renderStanza("ui", [
         ["is_visible", "false"],

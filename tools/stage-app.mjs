@@ -1,7 +1,8 @@
 // Stages the installable app in <outDir>/eks_pod_scan/: app/ (without dot-files or local/), the
-// confs rendered from the YAML content and package.json, and the command bundle at bin/ekspodscan.js.
-// On-disk modes are set as in the package (644, 755 for directories and for bin/ scripts that start
-// with "#!") so the staged folder can also be copied into etc/apps as is.
+// confs rendered from the YAML content and package.json, and the command bundle at bin/ekspodscan.js
+// (run by node through bin/ekspodscan.py, so it is no executable of its own). On-disk modes are set as
+// in the package (644; 755 for directories, for bin/ scripts that start with "#!" and for bin/
+// executables such as a bundled node) so the staged folder can also be copied into etc/apps as is.
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadDetections, loadMacros } from "./content.mjs";
@@ -29,9 +30,13 @@ function copyTree(src, dest, rel) {
   }
 }
 
-/** True for a file under bin/ that the OS can run itself (it starts with "#!"). */
+/** Magic numbers of what an OS runs itself: "#!", ELF, PE ("MZ"), Mach-O 64-bit and universal. */
+const EXECUTABLE_MAGIC = ["2321", "7f454c46", "4d5a", "cffaedfe", "feedfacf", "cafebabe"];
+
+/** True for a file under bin/ that the OS can run itself: a "#!" script or a native executable. */
 export function isDirectScript(relPath, firstBytes) {
-  return relPath.startsWith("bin/") && firstBytes[0] === 0x23 && firstBytes[1] === 0x21;
+  const hex = Buffer.from(firstBytes.subarray(0, 4)).toString("hex");
+  return relPath.startsWith("bin/") && EXECUTABLE_MAGIC.some((magic) => hex.startsWith(magic));
 }
 
 function setModes(dir, rel) {
@@ -40,7 +45,7 @@ function setModes(dir, rel) {
     const full = path.join(dir, name);
     const childRel = rel ? `${rel}/${name}` : name;
     if (lstatSync(full).isDirectory()) setModes(full, childRel);
-    else chmodSync(full, isDirectScript(childRel, readFileSync(full).subarray(0, 2)) ? 0o755 : 0o644);
+    else chmodSync(full, isDirectScript(childRel, readFileSync(full).subarray(0, 4)) ? 0o755 : 0o644);
   }
 }
 
@@ -51,8 +56,8 @@ function setModes(dir, rel) {
 export async function stageApp({ root, commandBundle, outDir }) {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   const bundle = readFileSync(commandBundle);
-  if (bundle.subarray(0, 2).toString("latin1") !== "#!") {
-    throw new Error(`${commandBundle} must start with a "#!" line: Splunk runs it directly`);
+  if (isDirectScript(COMMAND_SCRIPT, bundle)) {
+    throw new Error(`${commandBundle} must not be an executable: bin/ekspodscan.py runs it with node`);
   }
   const rendered = {
     "default/app.conf": renderAppConf(pkg),

@@ -3,9 +3,13 @@
  * answering on stdout, logging on stderr. A guard kills a child that does not exit in time, so a
  * hang fails the test instead of stalling it.
  */
-import { execFileSync, spawn } from "child_process";
+import { execFileSync } from "child_process";
 import { existsSync } from "fs";
 import * as path from "path";
+import { runLauncher, splunkWithOwnNode } from "./launcher";
+import { ProcessResult, RunOptions, runArgv } from "./spawn-run";
+
+export { ProcessResult, RunOptions } from "./spawn-run";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const BUNDLE = path.join(REPO_ROOT, "app", "bin", "ekspodscan.js");
@@ -30,48 +34,9 @@ export function ensureNode8(): void {
   });
 }
 
-export interface ProcessResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-  timedOut: boolean;
-}
-
-export interface RunOptions {
-  /** Leave stdin open after the input, as splunkd may after an error. */
-  keepOpen?: boolean;
-  guardMs?: number;
-}
-
 /** Spawns `node bundle`, writes `input`, ends stdin (unless keepOpen) and waits for the exit. */
 export function runBundle(node: string, input: Buffer, options: RunOptions = {}): Promise<ProcessResult> {
-  return new Promise<ProcessResult>((resolve, reject) => {
-    const child = spawn(node, [BUNDLE], { cwd: path.dirname(BUNDLE), stdio: ["pipe", "pipe", "pipe"] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let timedOut = false;
-    const guard = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, options.guardMs || 15000);
-    child.stdout.on("data", (data: Buffer) => stdout.push(data));
-    child.stderr.on("data", (data: Buffer) => stderr.push(data));
-    // A command that stops reading after an error closes its stdin: not our failure.
-    child.stdin.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code !== "EPIPE" && err.code !== "ECONNRESET") reject(err);
-    });
-    child.on("error", (err) => {
-      clearTimeout(guard);
-      reject(err);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(guard);
-      resolve({ code, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8"), timedOut });
-    });
-    child.stdin.write(input);
-    if (!options.keepOpen) child.stdin.end();
-  });
+  return runArgv([node, BUNDLE], input, { cwd: path.dirname(BUNDLE), ...options });
 }
 
 export const NODES: Array<{ name: string; path: string }> = [
@@ -79,17 +44,30 @@ export const NODES: Array<{ name: string; path: string }> = [
   { name: "node v8.17.0", path: NODE8 },
 ];
 
-/** Runs the same input under every node; stdout, exit code and stderr's first line must agree. */
+/** The launcher's own line in search.log, left out when stderr is compared. */
+const RUNTIME_LINE = /^ekspodscan: runtime: .*\n/;
+
+/**
+ * Runs the same input under every node, then as splunkd starts it (python3 bin/ekspodscan.py from
+ * the unpacked package, Splunk's node being node 8.17, no node on PATH); stdout, exit code and
+ * stderr's first line must agree.
+ */
 export async function runOnEveryNode(input: Buffer, options: RunOptions = {}): Promise<ProcessResult> {
   const results: ProcessResult[] = [];
+  const names: string[] = [];
   for (const node of NODES) {
-    const result = await runBundle(node.path, input, options);
-    if (result.timedOut) throw new Error(`${node.name}: the command did not exit (hang); stderr: ${result.stderr}`);
-    results.push(result);
+    names.push(node.name);
+    results.push(await runBundle(node.path, input, options));
   }
+  names.push("bin/ekspodscan.py on node v8.17.0");
+  const launched = await runLauncher(splunkWithOwnNode(), input, options);
+  results.push({ ...launched, stderr: launched.stderr.replace(RUNTIME_LINE, "") });
+  results.forEach((result, i) => {
+    if (result.timedOut) throw new Error(`${names[i]}: the command did not exit (hang); stderr: ${result.stderr}`);
+  });
   const [first, ...others] = results;
   others.forEach((other, i) => {
-    const name = NODES[i + 1].name;
+    const name = names[i + 1];
     if (!other.stdout.equals(first.stdout)) throw new Error(`${name} wrote other stdout bytes than ${NODES[0].name}`);
     if (other.code !== first.code) throw new Error(`${name} exited ${other.code}, ${NODES[0].name} ${first.code}`);
     // Only the message line: a stack trace after it differs between node versions.
