@@ -2,6 +2,8 @@
 // detection content into the staged app, and pack a reproducible tarball.
 //   node build.mjs            everything
 //   node build.mjs --bundle   only app/bin/ekspodscan.js and the CLI (fast, for development)
+//   node build.mjs --with-node linux-x64[,windows-x64,...]
+//                             also the packages that bundle Node.js for those platforms
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -53,15 +55,33 @@ export async function bundleCli() {
   });
 }
 
+/** Platforms named by --with-node, as one comma-separated value or repeated flags. */
+function withNodePlatforms(argv) {
+  const platforms = [];
+  argv.forEach((arg, i) => {
+    if (arg === "--with-node") {
+      if (!argv[i + 1] || argv[i + 1].startsWith("--")) throw new Error("--with-node needs a platform, e.g. linux-x64");
+      platforms.push(...argv[i + 1].split(","));
+    } else if (arg.startsWith("--with-node=")) platforms.push(...arg.slice("--with-node=".length).split(","));
+  });
+  return platforms.filter(Boolean);
+}
+
 async function main() {
   const onlyBundles = process.argv.includes("--bundle");
+  const platforms = withNodePlatforms(process.argv.slice(2));
   await Promise.all([bundleCommand(), bundleCli()]);
   if (onlyBundles) return;
   const { stageApp } = await import("./tools/stage-app.mjs");
   const { packApp } = await import("./tools/pack-app.mjs");
+  const { packWithNode } = await import("./tools/pack-with-node.mjs");
   const staged = await stageApp({ root, commandBundle: COMMAND_BUNDLE });
   const tarball = await packApp({ root, stagedDir: staged });
   process.stderr.write(`built ${path.relative(root, tarball)}\n`);
+  for (const platform of platforms) {
+    const withNode = await packWithNode({ root, platform, commandBundle: COMMAND_BUNDLE });
+    process.stderr.write(`built ${path.relative(root, withNode)}\n`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

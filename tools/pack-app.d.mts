@@ -1,2 +1,2 @@
 export function packageMtime(): Date;
-export function packApp(options: { root: string; stagedDir: string; outDir?: string }): Promise<string>;
+export function packApp(options: { root: string; stagedDir: string; outDir?: string; platform?: string; level?: number }): Promise<string>;

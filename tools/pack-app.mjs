@@ -62,18 +62,20 @@ async function tarBuffer(entries, mtime) {
 }
 
 /**
- * @param {{ root: string, stagedDir: string, outDir?: string }} options outDir defaults to <root>/dist
+ * @param {{ root: string, stagedDir: string, outDir?: string, platform?: string, level?: number }} options
+ *   outDir defaults to <root>/dist; platform names a package with a bundled node
+ *   (<id>-<version>-<platform>.tar.gz); level is gzip's, 9 unless given.
  * @returns {Promise<string>} the tarball's path
  */
-export async function packApp({ root, stagedDir, outDir }) {
+export async function packApp({ root, stagedDir, outDir, platform, level = 9 }) {
   const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   if (path.basename(stagedDir) !== APP_ID) throw new Error(`staged folder must be named ${APP_ID}: ${stagedDir}`);
   const entries = [{ rel: APP_ID, type: "directory" }, ...collect(stagedDir, APP_ID, [])];
-  const gz = gzipSync(await tarBuffer(entries, packageMtime()), { level: 9 });
+  const gz = gzipSync(await tarBuffer(entries, packageMtime()), { level });
   gz[9] = 0xff; // OS byte: zlib writes the build platform's code; "unknown" keeps it the same everywhere
   const dest = outDir || path.join(root, "dist");
   mkdirSync(dest, { recursive: true });
-  const tarball = path.join(dest, `${APP_ID}-${version}.tar.gz`);
+  const tarball = path.join(dest, `${APP_ID}-${version}${platform ? `-${platform}` : ""}.tar.gz`);
   writeFileSync(tarball, gz);
   return tarball;
 }

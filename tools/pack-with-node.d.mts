@@ -1,0 +1,1 @@
+export function packWithNode(options: { root: string; platform: string; commandBundle: string; outDir?: string }): Promise<string>;
