@@ -90,7 +90,12 @@ describe("filter macro from intent", () => {
       ["::/0", "::/0"],
       ["FE80::/10", "fe80::/10"],
       ["2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1/128"],
-      ["::ffff:192.0.2.1", "::ffff:c000:201/128"],
+      // IPv4-mapped: src_ip holds the IPv4 form, which cidrmatch of the IPv6 one never matches.
+      ["::ffff:192.0.2.1", "192.0.2.1/32"],
+      ["::FFFF:c000:201", "192.0.2.1/32"],
+      ["::ffff:10.0.0.0/104", "10.0.0.0/8"],
+      ["::ffff:0:0/96", "0.0.0.0/0"],
+      ["::fffe:0:0/95", "::fffe:0:0/95"],
     ];
     for (const [given, cidr] of accepted) {
       it(`accepts ${given} as ${cidr}`, () => expect(parseNetwork(given)).to.equal(cidr));

@@ -7,7 +7,7 @@ import path from "node:path";
 import { unifiedDiff } from "./diff";
 import { explainFailure, SplunkError } from "./errors";
 import { FILTER_MACRO } from "./filter";
-import { readSetting, writeSetting } from "./conf-edit";
+import { readSetting, readSettings, removeSetting, writeSetting } from "./conf-edit";
 import { appExists, appMissingError, type SplunkSession } from "./session";
 
 export interface CurrentFilter {
@@ -25,6 +25,8 @@ export interface TuneResult {
   changed: boolean;
   /** Unified diff of the change ("" when nothing changes). */
   diff: string;
+  /** What else tune set in the macro's stanza, and why, for stderr. */
+  notes: string[];
 }
 
 // ---- offline: an app directory -----------------------------------------------------------------
@@ -55,12 +57,47 @@ export function currentFilterInAppDir(appDir: string): CurrentFilter {
   return { definition: undefined, source: path.join(appDir, "default", "macros.conf") };
 }
 
+/** A conf boolean that is set and not false (Splunk reads 0/false/f/no/n as false). */
+function isSetTrue(value: string | undefined): value is string {
+  return value !== undefined && !/^(0|false|f|no|n)$/i.test(value);
+}
+
+const DISABLED_WHY = "a disabled filter macro breaks the saved searches";
+
+/**
+ * tune owns the filter's stanza: its definition is SPL, so iseval must be 0 (1 would run it as an
+ * eval expression), and the macro must not be disabled. Settings in default/ are overridden in local/.
+ */
+function ownStanza(localText: string, defaultText: string, notes: string[]): string {
+  let text = localText;
+  const disabled = readSettings(text, FILTER_MACRO, "disabled");
+  if (disabled.length > 0) {
+    text = removeSetting(text, FILTER_MACRO, "disabled");
+    notes.push(`removed ${disabled.map((value) => `disabled = ${value}`).join(", ")} (${DISABLED_WHY})`);
+  }
+  const defaultDisabled = readSetting(defaultText, FILTER_MACRO, "disabled");
+  if (isSetTrue(defaultDisabled)) {
+    text = writeSetting(text, FILTER_MACRO, "disabled", "0");
+    notes.push(`set disabled = 0 (default/ disables the macro: ${DISABLED_WHY})`);
+  }
+  const localIseval = readSettings(text, FILTER_MACRO, "iseval");
+  const iseval = localIseval.length > 0 ? localIseval[localIseval.length - 1] : readSetting(defaultText, FILTER_MACRO, "iseval");
+  const alreadyOwned = localIseval.length === 1 && localIseval[0] === "0";
+  if (!alreadyOwned && (localIseval.length > 0 || isSetTrue(iseval))) {
+    text = writeSetting(removeSetting(text, FILTER_MACRO, "iseval"), FILTER_MACRO, "iseval", "0");
+    if (isSetTrue(iseval)) notes.push(`set iseval = 0 (it was ${iseval}: the filter would run as an eval expression)`);
+  }
+  return text;
+}
+
 /** Writes the definition into DIR/local/macros.conf (unless dryRun), keeping everything else in it. */
 export function tuneAppDir(appDir: string, definition: string, options: { dryRun: boolean }): TuneResult {
   const before = currentFilterInAppDir(appDir);
   const file = path.join(appDir, "local", "macros.conf");
   const oldText = readIfExists(file);
-  const newText = writeSetting(oldText || "", FILTER_MACRO, "definition", definition);
+  const notes: string[] = [];
+  const owned = ownStanza(oldText || "", readIfExists(path.join(appDir, "default", "macros.conf")) || "", notes);
+  const newText = writeSetting(owned, FILTER_MACRO, "definition", definition);
   const changed = newText !== (oldText || "");
   const diff = unifiedDiff(oldText || "", newText, oldText === undefined ? "/dev/null" : "a/local/macros.conf", "b/local/macros.conf");
   if (changed && !options.dryRun) {
@@ -70,7 +107,7 @@ export function tuneAppDir(appDir: string, definition: string, options: { dryRun
     writeFileSync(temporary, newText, { mode: 0o644 });
     renameSync(temporary, file);
   }
-  return { target: file, before, definition, changed, diff };
+  return { target: file, before, definition, changed, diff, notes };
 }
 
 // ---- over REST ---------------------------------------------------------------------------------
@@ -113,5 +150,5 @@ export async function tuneOverRest(session: SplunkSession, definition: string, o
       throw explainFailure(failure, { url: session.connection.url.origin, doing });
     }
   }
-  return { target: label, before, definition, changed, diff };
+  return { target: label, before, definition, changed, diff, notes: [] };
 }
