@@ -82,6 +82,8 @@ export interface FailureContext {
 export function explainFailure(failure: unknown, context: FailureContext): SplunkError {
   if (failure instanceof SplunkError) return failure;
   const { status, code, messages } = responseOf(failure);
+  const notRest = notRestResponse(failure, status, code, context);
+  if (notRest) return notRest;
   const said = messages.length > 0 ? `: splunkd says "${messages.join("; ")}"` : "";
   if (status === 600 || (status === undefined && code !== undefined)) {
     if (code !== undefined && TLS_CODES.has(code)) {
@@ -105,4 +107,18 @@ export function explainFailure(failure: unknown, context: FailureContext): Splun
   if (status !== undefined) return new SplunkError("server", `splunkd answered ${status} while ${context.doing}${said}`, status);
   const text = typeof failure === "string" ? failure : failure instanceof Error ? failure.message : "unexpected failure";
   return new SplunkError("server", `${context.doing} failed: ${text}`);
+}
+
+const MANAGEMENT_PORT = "is --url splunkd's management port (8089 by default)? Splunk Web's port does not serve the REST API";
+
+/** A redirect or a success without JSON (see transport.ts): most often --url names Splunk Web. */
+function notRestResponse(failure: unknown, status: number | undefined, code: string | undefined, context: FailureContext): SplunkError | undefined {
+  if (status === undefined || (code !== "REDIRECT" && code !== "NOT_JSON")) return undefined;
+  const error = (failure as { error: { location?: string; contentType?: string; empty?: boolean } }).error;
+  if (code === "REDIRECT") {
+    const to = error.location ? `, a redirect to ${error.location}` : ", a redirect";
+    return new SplunkError("server", `${context.url} answered ${status}${to}, while ${context.doing}; redirects are not followed: ${MANAGEMENT_PORT}`, status);
+  }
+  const body = error.empty ? "an empty body" : error.contentType ? `${error.contentType} that is not JSON` : "a body that is not JSON";
+  return new SplunkError("server", `${context.url} answered ${status} with ${body}, while ${context.doing}: not a splunkd REST response: ${MANAGEMENT_PORT}`, status);
 }
