@@ -3,7 +3,7 @@
  *
  * It serves the JSON shapes splunkd returns (output_mode=json / json_rows) for the endpoints the
  * CLI uses: auth/login, server/info, apps/local, messages, saved search dispatch, v2 job status and
- * results, conf-macros and conf-commands, and records every request (method, path, query, form,
+ * results, conf-macros, conf-savedsearches and conf-commands, and records every request (method, path, query, form,
  * Authorization). It is not splunkd: it knows only the state a test gives it.
  */
 import https from "node:https";
@@ -200,7 +200,15 @@ export async function startSplunkStandin(configure?: (state: StandinState) => vo
       const entries = Object.entries(app.commands).map(([name, settings]) => entry(`${base}/configs/conf-commands`, name, appName, settings));
       return json(200, feed(origin, state.version, entries));
     }
+    if (method === "GET" && rest === "configs/conf-savedsearches") {
+      const entries = app.savedSearches.map((name) => entry(`${base}/configs/conf-savedsearches`, name, appName, {}));
+      return json(200, feed(origin, state.version, entries));
+    }
     const macro = /^configs\/conf-macros(?:\/([^/]+))?$/.exec(rest);
+    if (macro && method === "GET" && macro[1] === undefined) {
+      const entries = Object.entries(app.macros).map(([name, definition]) => entry(`${base}/configs/conf-macros`, name, appName, { definition }));
+      return json(200, feed(origin, state.version, entries));
+    }
     if (macro) {
       const macroBase = `${base}/configs/conf-macros`;
       const name = macro[1] !== undefined ? macro[1] : String(form.name);
