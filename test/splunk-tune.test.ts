@@ -229,6 +229,29 @@ describe("splunk tune over REST against the HTTPS splunkd stand-in", () => {
     ]);
   });
 
+  it("owns the macro over REST too: iseval set to 0 with the definition, a disabled macro enabled", async () => {
+    standin = await startSplunkStandin((state) => {
+      withMacro(state);
+      state.apps.eks_pod_scan.macroSettings = { [FILTER_MACRO]: { iseval: "1", disabled: "1" } };
+    });
+    const run = await tune([...connect(), "--min-count", "3"], { T: TOKEN });
+    expect([run.code, run.stdout, run.stderr]).to.deep.equal([
+      0,
+      "definition = where count >= 3\n",
+      "eks-pod-scan tune: enabled the macro (it was disabled: a disabled filter macro breaks the saved searches)\n" +
+        "eks-pod-scan tune: set iseval = 0 (it was 1: the filter would run as an eval expression)\n" +
+        `eks-pod-scan tune: updated ${standin.url} eks_pod_scan macros/${FILTER_MACRO}\n`,
+    ]);
+    expect(standin.requests.map((r) => [r.method, r.path, r.form]).slice(1)).to.deep.equal([
+      ["GET", `${MACRO_PATH}/`, {}],
+      ["POST", `${MACRO_PATH}/`, { definition: "where count >= 3", iseval: "0" }],
+      ["POST", `${MACRO_PATH}/enable`, {}],
+    ]);
+    expect(standin.state.apps.eks_pod_scan.macroSettings).to.deep.equal({ [FILTER_MACRO]: { iseval: "0", disabled: "0" } });
+    const again = await tune([...connect(), "--min-count", "3"], { T: TOKEN });
+    expect(again.stderr).to.equal(`eks-pod-scan tune: unchanged ${standin.url} eks_pod_scan macros/${FILTER_MACRO}\n`);
+  });
+
   it("a missing app is a clear 404 (exit 1) and nothing is written", async () => {
     standin = await startSplunkStandin();
     const run = await tune([...connect(), "--reset"], { T: TOKEN });

@@ -121,11 +121,12 @@ function restLabel(session: SplunkSession): string {
 }
 
 /** The macro as splunkd sees it in the app's namespace (GET .../configs/conf-macros/<macro>). */
-export async function currentFilterOverRest(session: SplunkSession): Promise<CurrentFilter & { exists: boolean }> {
+export async function currentFilterOverRest(session: SplunkSession): Promise<CurrentFilter & { exists: boolean; iseval?: string; disabled?: string }> {
   try {
     const entity = await macroEntity(session).fetch();
-    const definition = entity.properties().definition;
-    return { definition: typeof definition === "string" ? definition : "", source: "splunkd", exists: true };
+    const { definition, iseval, disabled } = entity.properties();
+    const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value)); // disabled is a JSON boolean
+    return { definition: typeof definition === "string" ? definition : "", source: "splunkd", exists: true, iseval: text(iseval), disabled: text(disabled) };
   } catch (failure) {
     const explained = explainFailure(failure, { url: session.connection.url.origin, doing: `reading macro ${FILTER_MACRO}` });
     if (explained.kind !== "not-found") throw explained;
@@ -137,18 +138,32 @@ export async function currentFilterOverRest(session: SplunkSession): Promise<Cur
 /** Updates (or creates) the macro in the app's namespace unless dryRun. */
 export async function tuneOverRest(session: SplunkSession, definition: string, options: { dryRun: boolean }): Promise<TuneResult> {
   const before = await currentFilterOverRest(session);
-  const changed = before.definition !== definition;
-  const oldText = before.definition === undefined ? "" : `definition = ${before.definition}\n`;
+  // As in an app directory, tune owns the stanza: iseval = 0, and the macro enabled.
+  const iseval = isSetTrue(before.iseval);
+  const disabled = isSetTrue(before.disabled);
+  const notes: string[] = [];
+  if (disabled) notes.push(`enabled the macro (it was disabled: ${DISABLED_WHY})`);
+  if (iseval) notes.push(`set iseval = 0 (it was ${before.iseval}: the filter would run as an eval expression)`);
+  const changed = before.definition !== definition || iseval || disabled;
+  const oldText =
+    before.definition === undefined
+      ? ""
+      : `definition = ${before.definition}\n${iseval ? `iseval = ${before.iseval}\n` : ""}${disabled ? `disabled = ${before.disabled}\n` : ""}`;
   const label = restLabel(session);
-  const diff = unifiedDiff(oldText, `definition = ${definition}\n`, before.exists ? `a/${label}` : "/dev/null", `b/${label}`);
+  const newText = `definition = ${definition}\n${iseval ? "iseval = 0\n" : ""}`;
+  const diff = unifiedDiff(oldText, newText, before.exists ? `a/${label}` : "/dev/null", `b/${label}`);
   if (changed && !options.dryRun) {
     const doing = `updating macro ${FILTER_MACRO}`;
     try {
-      if (before.exists) await macroEntity(session).update({ definition });
-      else await session.service.post(`configs/conf-macros`, { name: FILTER_MACRO, definition });
+      if (before.exists) {
+        await macroEntity(session).update(iseval ? { definition, iseval: "0" } : { definition });
+        // The configs/conf-<file> endpoints enable a stanza (POST .../<stanza>/enable, the SDK's
+        // Entity.enable): https://help.splunk.com/en/splunk-enterprise/leverage-rest-apis/rest-api-tutorials/9.3/rest-api-tutorials/accessing-and-updating-splunk-enterprise-configurations
+        if (disabled) await macroEntity(session).post("enable", {});
+      } else await session.service.post(`configs/conf-macros`, { name: FILTER_MACRO, definition });
     } catch (failure) {
       throw explainFailure(failure, { url: session.connection.url.origin, doing });
     }
   }
-  return { target: label, before, definition, changed, diff, notes: [] };
+  return { target: label, before, definition, changed, diff, notes };
 }
