@@ -183,6 +183,19 @@ function networkV4(n: number, bits: number): string {
   return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 0xff).join(".")}/${bits}`;
 }
 
+describe("--allow-src property (fast-check): an IPv4-mapped network is the IPv4 network", () => {
+  it("::ffff:<a>/<96+p> and ::ffff:<a> give what <a>/<p> and <a> give", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }), (n, bits) => {
+        const cidr = networkV4(n, bits);
+        const [address] = cidr.split("/");
+        expect(parseNetwork(`::ffff:${address}/${96 + bits}`)).to.equal(parseNetwork(cidr));
+        expect(parseNetwork(`::FFFF:${address}`)).to.equal(`${address}/32`);
+      }),
+    );
+  });
+});
+
 describe("filter macro property (fast-check): hostile input never escapes its quotes", () => {
   it("every value is exactly one string literal; outside quotes only the template's SPL remains", () => {
     let accepted = 0;
