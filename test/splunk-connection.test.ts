@@ -248,6 +248,27 @@ describe("splunk connection: a --url that is not splunkd's REST API", () => {
     }
   });
 
+  it("a 200 without a version (an empty body, or JSON of something else) is not a splunkd REST response (exit 1)", async () => {
+    for (const [type, body] of [["text/html", ""], ["application/json", '{"status":"ok"}']]) {
+      const web = await webServer(200, { "Content-Type": type }, body);
+      try {
+        for (const [auth, env, doing, lacking] of [
+          [["--token-env", "T"], { T: TOKEN }, "reading server/info with the token", "server/info without a version"],
+          [["--user", "admin", "--password-env", "PW"], { PW: PASSWORD }, "logging in", "auth/login without a session key"],
+        ] as const) {
+          const run = await search(["--url", web.url, "--ca", web.caFile, ...auth], env);
+          expect([run.code, run.stdout, run.stderr], `${JSON.stringify(body)} ${doing}`).to.deep.equal([
+            1,
+            "",
+            `eks-pod-scan search: ${web.url} answered ${lacking}, while ${doing}: not a splunkd REST response: ${MANAGEMENT}\n`,
+          ]);
+        }
+      } finally {
+        await web.close();
+      }
+    }
+  });
+
   it("a 200 that is not JSON is not a splunkd REST response (exit 1)", async () => {
     for (const [type, body] of [["text/html; charset=UTF-8", "<!doctype html><title>Splunk</title>"], ["application/json", "{not json"]]) {
       const web = await webServer(200, { "Content-Type": type }, body);

@@ -109,16 +109,29 @@ export function explainFailure(failure: unknown, context: FailureContext): Splun
   return new SplunkError("server", `${context.doing} failed: ${text}`);
 }
 
+const SDK_LACKS: { [rejection: string]: string } = {
+  "No version found": "server/info without a version", // Context.getInfo
+  "No session key available": "auth/login without a session key", // Context.login
+};
+
+/** A 200 whose body lacks what splunkd always sends (`lacking`, e.g. "server/info without a version"). */
+export function notSplunkd(context: FailureContext, lacking: string): SplunkError {
+  return new SplunkError("server", `${context.url} answered ${lacking}, while ${context.doing}: not a splunkd REST response: ${MANAGEMENT_PORT}`);
+}
+
 const MANAGEMENT_PORT = "is --url splunkd's management port (8089 by default)? Splunk Web's port does not serve the REST API";
 
 /** A redirect or a success without JSON (see transport.ts): most often --url names Splunk Web. */
 function notRestResponse(failure: unknown, status: number | undefined, code: string | undefined, context: FailureContext): SplunkError | undefined {
+  // What splunk-sdk rejects with when a 200's JSON (or empty body) lacks what splunkd always sends.
+  const lacking = SDK_LACKS[String(failure)];
+  if (typeof failure === "string" && lacking !== undefined) return notSplunkd(context, lacking);
   if (status === undefined || (code !== "REDIRECT" && code !== "NOT_JSON")) return undefined;
-  const error = (failure as { error: { location?: string; contentType?: string; empty?: boolean } }).error;
+  const error = (failure as { error: { location?: string; contentType?: string } }).error;
   if (code === "REDIRECT") {
     const to = error.location ? `, a redirect to ${error.location}` : ", a redirect";
     return new SplunkError("server", `${context.url} answered ${status}${to}, while ${context.doing}; redirects are not followed: ${MANAGEMENT_PORT}`, status);
   }
-  const body = error.empty ? "an empty body" : error.contentType ? `${error.contentType} that is not JSON` : "a body that is not JSON";
+  const body = error.contentType ? `${error.contentType} that is not JSON` : "a body that is not JSON";
   return new SplunkError("server", `${context.url} answered ${status} with ${body}, while ${context.doing}: not a splunkd REST response: ${MANAGEMENT_PORT}`, status);
 }

@@ -72,9 +72,10 @@ function send(url: string, message: SdkRequestMessage, tls: TlsOptions): Promise
           const location = response.headers.location;
           return refused({ code: "REDIRECT", location: location === undefined ? undefined : new URL(location, url).href });
         }
-        // Every request asks for output_mode=json (or json_rows): a 2xx without JSON is not splunkd's.
-        if (statusCode >= 200 && statusCode < 300 && statusCode !== 204 && typeof data === "string") {
-          return refused({ code: "NOT_JSON", contentType: contentType && contentType.split(";")[0].trim(), empty: text === "" });
+        // Every request asks for output_mode=json (or json_rows): a 2xx body that is not JSON is not
+        // splunkd's. An empty one passes (results of a search with none), and is judged by its reader.
+        if (statusCode >= 200 && statusCode < 300 && text !== "" && typeof data === "string") {
+          return refused({ code: "NOT_JSON", contentType: contentType && contentType.split(";")[0].trim() });
         }
         resolve({ response: { headers, statusCode }, status: statusCode, data, error: null });
       });
@@ -86,7 +87,7 @@ function send(url: string, message: SdkRequestMessage, tls: TlsOptions): Promise
 /** A response that did not come from splunkd's REST API: a redirect, or a success without JSON. */
 export interface NotRestResponse {
   status: number;
-  error: { code: "REDIRECT"; location?: string } | { code: "NOT_JSON"; contentType?: string; empty: boolean };
+  error: { code: "REDIRECT"; location?: string } | { code: "NOT_JSON"; contentType?: string };
 }
 
 function plainHeaders(headers: IncomingHttpHeaders): SdkResponse["response"]["headers"] {
