@@ -43,7 +43,11 @@ target (one of):
   -h, --help               show this help
 
 Values are validated (IP/CIDR syntax; no control characters or backticks) and quoted, so that
-nothing typed can end the macro or add SPL.
+nothing typed can end the macro or add SPL. An IPv4-mapped address (::ffff:10.0.0.1) is written
+as the IPv4 one, which is what src_ip holds.
+
+tune owns the macro's stanza: it sets iseval = 0 and removes disabled (in local/, overriding
+default/; over REST it enables the macro), and says so on stderr.
 
 ${CONNECTION_HELP}
 exit codes: 0 ok, 1 failure (unreachable, TLS, 401, 404), 2 usage error or rejected value
