@@ -58,14 +58,12 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
       `installed eks_pod_scan ${version} at ${path.join(apps, "eks_pod_scan")}\n` +
         filesUnder(STAGED_APP)
           .map((file) => {
-            const effect = file === "default/commands.conf" ? "takes effect after a restart of splunkd"
-              : file.startsWith("bin/") ? "takes effect at the next search (splunkd starts the command anew for each one)"
-              : file.endsWith(".conf") || file.endsWith(".meta") ? "takes effect after a reload or a restart"
-              : "nothing to do (splunkd does not read it)";
+            // A new app: splunkd reads it, its confs and its command, when it starts.
+            const effect = file === "README.md" ? "nothing to do (splunkd does not read it)" : "takes effect after a restart of splunkd";
             return `added ${file}: ${effect}\n`;
           })
           .join("") +
-        "restart needed: yes (a new app: splunkd loads it when it starts)\nreload needed: no (the restart reloads every conf)\n",
+        "restart needed: yes (a new app: splunkd loads it when it starts)\nreload needed: no\n",
     ]);
     const installed = path.join(apps, "eks_pod_scan");
     expect(filesUnder(installed)).to.deep.equal(filesUnder(STAGED_APP));

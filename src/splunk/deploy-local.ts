@@ -105,7 +105,8 @@ export async function deployToSplunkHome(packagePath: string, splunkHome: string
   try {
     await unpackApp(packagePath, app, staging);
     const existed = existsSync(appDir);
-    const changes = changedFiles(appDir, staging, isKept);
+    // splunkd finds an app that is new on disk only when it starts: then every file it reads waits for that.
+    const changes = changedFiles(appDir, staging, isKept).map((c) => (existed || c.effect === "nothing" ? c : { ...c, effect: "restart" as const }));
     if (existed) {
       // Copy (not move) the operator's files, so a failure before the swap leaves the app as it was.
       for (const kept of KEPT_ON_UPDATE) {
@@ -127,7 +128,6 @@ export async function deployToSplunkHome(packagePath: string, splunkHome: string
     }
     const restarts = changes.filter((c) => c.effect === "restart").map((c) => c.path);
     const reloads = changes.filter((c) => c.effect === "reload").map((c) => c.path);
-    // splunkd finds an app that is new on disk, and reads its commands.conf, only when it starts.
     const restartNeeded = !existed || restarts.length > 0;
     return {
       app,
