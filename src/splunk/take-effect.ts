@@ -30,7 +30,7 @@ export interface FileChange {
 export function effectOf(relativePath: string): Effect {
   if (relativePath === "default/commands.conf") return "restart";
   if (relativePath.startsWith("bin/")) return "next-search";
-  if (/^(default|local)\/.*\.conf$/.test(relativePath) || /^metadata\/[^/]+\.meta$/.test(relativePath)) return "reload";
+  if (/^default\/.*\.conf$/.test(relativePath) || /^metadata\/[^/]+\.meta$/.test(relativePath)) return "reload";
   if (relativePath.startsWith("default/data/")) return "reload"; // views and navigation
   return "nothing";
 }
