@@ -3,7 +3,7 @@ import { EXACT_ENRICHED_BODY, EXACT_RESULT_BODY, BROAD_RESULT_BODY, EVENT_FIELD_
 import { EksPodScanCommand } from "../src/command/ekspodscan";
 import { replyBodies, runCommand, streamOf } from "./support/command-run";
 import { Cell, emptyReply, readReplies, readTable, Record, reply, splunkdCsv, splunkdReserialise, Table } from "./support/command-streams";
-import { bytePieces, chunk } from "./support/scp-chunks";
+import { bytePieces, chunk, errorReply } from "./support/scp-chunks";
 import { runPieces, runWhole } from "./support/scp-session";
 
 const SEED_FIELDS = [
@@ -293,5 +293,26 @@ describe("command mode=stats: map phase, then reduce, equals one reduce over the
     expect(run.output.toString("utf8")).to.equal(
       Buffer.concat([getinfoReply, emptyReply(false), reply(true, EXACT_RESULT_BODY)]).toString("utf8"),
     );
+  });
+});
+
+describe("command mode=stats: an execute chunk after the one marked finished", () => {
+  const AFTER_FINISHED = "an execute chunk came after the one marked finished: splunkd sends no more, so these rows would be counted twice";
+
+  for (const args of [[], ["phase=map"]]) {
+    it(`${args.join(" ") || "reduce"}: answered with an error, never with the rows again`, async () => {
+      const first = await runCommand(args, [[true, csv(RECORDS)]]);
+      const result = await runWhole(streamOf(args, [[true, csv(RECORDS)], [true, csv(RECORDS)]]), new EksPodScanCommand());
+      expect(result.output.toString("utf8")).to.equal(Buffer.concat([first.output, errorReply(AFTER_FINISHED)]).toString("utf8"));
+      expect(result.code).to.equal(1);
+      expect(result.logs).to.deep.equal([`error: ${AFTER_FINISHED}`]);
+    });
+  }
+
+  it("an unfinished chunk after it is an error too", async () => {
+    const first = await runCommand([], [[true, csv(RECORDS)]]);
+    const result = await runWhole(streamOf([], [[true, csv(RECORDS)], [false, ""]]), new EksPodScanCommand());
+    expect(result.output.toString("utf8")).to.equal(Buffer.concat([first.output, errorReply(AFTER_FINISHED)]).toString("utf8"));
+    expect(result.code).to.equal(1);
   });
 });

@@ -100,6 +100,30 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     expect(run.stdout.split("\r\n")[0]).to.equal(SEED_HEADER);
   });
 
+  it("table output ends with the row count on stderr; csv and json carry their own", () => {
+    const table = hunt(["--input", SAMPLE]);
+    expect(table.status).to.equal(0);
+    expect(table.stderr).to.equal(SUMMARY + "hunt: 16 rows\n");
+    expect(table.stdout.split("\n").filter((line) => line.startsWith("-[ ")).length).to.equal(16);
+    const none = hunt(["--input", "-"], { input: "" });
+    expect(none.stdout).to.equal("(no results)\n");
+    expect(none.stderr).to.equal("hunt: read 0 events from 1 input; 0 rejected\nhunt: 0 rows\n");
+    for (const format of ["csv", "json"]) expect(hunt(["--input", SAMPLE, "--format", format]).stderr, format).to.equal(SUMMARY);
+  });
+
+  it("a command that cannot start: only its error, exit 1, nothing on stdout", () => {
+    const noNode = hunt(["--input", SAMPLE, "--node", "/nonexistent/node"]);
+    expect(noNode.stderr).to.equal(`eks-pod-scan: cannot run ekspodscan (/nonexistent/node ${BUNDLE}): spawn /nonexistent/node ENOENT\n`);
+    expect(noNode).to.include({ status: 1, stdout: "" });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "hunt-dies-"));
+    const dies = path.join(dir, "dies.js");
+    writeFileSync(dies, "process.exit(4)\n");
+    const died = hunt(["--input", SAMPLE, "--command", dies]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(died.stderr).to.equal("eks-pod-scan: ekspodscan exited with code 4 before replying\n");
+    expect(died).to.include({ status: 1, stdout: "" });
+  });
+
   it("usage errors exit 2 with the reason", () => {
     expect(hunt([])).to.include({ status: 2 });
     const cli = JSON.stringify({ events: [{ logStreamName: "s", timestamp: 1, message: "{}" }] });
@@ -185,7 +209,7 @@ process.stdin.on("data", (d) => {
     mkdirSync(path.join(app, "default"), { recursive: true });
     mkdirSync(path.join(app, "local"), { recursive: true });
     writeFileSync(path.join(app, "default", "macros.conf"), "[amazon_eks_kubernetes_pod_scan_detection_filter]\ndefinition = search *\n");
-    expect(hunt(["--input", SAMPLE, "--command", stub, "--app", app]).stderr).to.equal(SUMMARY);
+    expect(hunt(["--input", SAMPLE, "--command", stub, "--app", app]).stderr).to.equal(SUMMARY + "hunt: 1 row\n");
     const macro = (definition: string) =>
       writeFileSync(path.join(app, "local", "macros.conf"), `[amazon_eks_kubernetes_pod_scan_detection_filter]\ndefinition = ${definition}\n`);
     const row = "203.0.113.9,4,2023-12-07T14:44:53,2023-12-07T14:45:00\r\n";

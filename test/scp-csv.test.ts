@@ -74,7 +74,6 @@ describe("scp csv: decodeCsv (splunkd's dialect)", () => {
   });
 
   it("rejects malformed CSV with a ProtocolError naming the row", () => {
-    expect(csvError("a,b\n1,2,3\n")).to.equal("CSV row 1 has 3 fields but the header has 2");
     expect(csvError('a\n"open\n')).to.equal("CSV row 1: a quoted value is never closed");
     expect(csvError('a\n1\n"x"y\n')).to.equal("CSV row 2: text after a closing quote");
   });

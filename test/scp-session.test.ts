@@ -172,7 +172,7 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
   });
 
   it("malformed CSV in an execute body fails the session through the handler", () =>
-    expectError(concat(GETINFO, execute(true, "a,b\n1,2,3\n")), "CSV row 1 has 3 fields but the header has 2", STREAMING));
+    expectError(concat(GETINFO, execute(true, 'a,b\n"x,1\n')), "CSV row 1: a quoted value is never closed", STREAMING));
 
   it("logs to stderr by default and writes nothing but chunks to the output", async () => {
     const written: { stdout: string[]; stderr: string[] } = { stdout: [], stderr: [] };

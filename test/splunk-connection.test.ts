@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import https from "node:https";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -205,5 +206,88 @@ describe("splunk-sdk import does not load a .env from the working directory", ()
 
   it("(control) a plain require of splunk-sdk would have loaded it", async () => {
     expect(await probe("plain")).to.deep.equal({ probe: "loaded", service: "function" });
+  });
+});
+
+describe("splunk connection: a --url that is not splunkd's REST API", () => {
+  /** An HTTPS server that answers every request with the same response, as Splunk Web's port would. */
+  async function webServer(status: number, headers: { [name: string]: string }, body: string) {
+    const certificate = selfSignedCertificate();
+    const server = https.createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(status, headers);
+        response.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+    return { url, caFile: certificate.certFile, close };
+  }
+
+  const MANAGEMENT = "is --url splunkd's management port (8089 by default)? Splunk Web's port does not serve the REST API";
+
+  it("a 302 says where it redirects and asks about the management port (exit 1)", async () => {
+    const web = await webServer(302, { Location: "/en-US/account/login?return_to=%2Fservices%2Fserver%2Finfo" }, "");
+    try {
+      for (const [auth, env, doing] of [
+        [["--token-env", "T"], { T: TOKEN }, "reading server/info with the token"],
+        [["--user", "admin", "--password-env", "PW"], { PW: PASSWORD }, "logging in"],
+      ] as const) {
+        const run = await search(["--url", web.url, "--ca", web.caFile, ...auth], env);
+        expect([run.code, run.stdout, run.stderr], doing).to.deep.equal([
+          1,
+          "",
+          `eks-pod-scan search: ${web.url} answered 302, a redirect to ${web.url}/en-US/account/login?return_to=%2Fservices%2Fserver%2Finfo, ` +
+            `while ${doing}; redirects are not followed: ${MANAGEMENT}\n`,
+        ]);
+      }
+    } finally {
+      await web.close();
+    }
+  });
+
+  it("a 200 without a version (an empty body, or JSON of something else) is not a splunkd REST response (exit 1)", async () => {
+    for (const [type, body] of [["text/html", ""], ["application/json", '{"status":"ok"}']]) {
+      const web = await webServer(200, { "Content-Type": type }, body);
+      try {
+        for (const [auth, env, doing, lacking] of [
+          [["--token-env", "T"], { T: TOKEN }, "reading server/info with the token", "server/info without a version"],
+          [["--user", "admin", "--password-env", "PW"], { PW: PASSWORD }, "logging in", "auth/login without a session key"],
+        ] as const) {
+          const run = await search(["--url", web.url, "--ca", web.caFile, ...auth], env);
+          expect([run.code, run.stdout, run.stderr], `${JSON.stringify(body)} ${doing}`).to.deep.equal([
+            1,
+            "",
+            `eks-pod-scan search: ${web.url} answered ${lacking}, while ${doing}: not a splunkd REST response: ${MANAGEMENT}\n`,
+          ]);
+        }
+      } finally {
+        await web.close();
+      }
+    }
+  });
+
+  it("a 200 that is not JSON is not a splunkd REST response (exit 1)", async () => {
+    for (const [type, body] of [["text/html; charset=UTF-8", "<!doctype html><title>Splunk</title>"], ["application/json", "{not json"]]) {
+      const web = await webServer(200, { "Content-Type": type }, body);
+      try {
+        for (const [auth, env, doing] of [
+          [["--token-env", "T"], { T: TOKEN }, "reading server/info with the token"],
+          [["--user", "admin", "--password-env", "PW"], { PW: PASSWORD }, "logging in"],
+        ] as const) {
+          const run = await search(["--url", web.url, "--ca", web.caFile, ...auth], env);
+          expect([run.code, run.stdout, run.stderr], `${type} ${doing}`).to.deep.equal([
+            1,
+            "",
+            `eks-pod-scan search: ${web.url} answered 200 with ${type.split(";")[0]} that is not JSON, while ${doing}: ` +
+              `not a splunkd REST response: ${MANAGEMENT}\n`,
+          ]);
+        }
+      } finally {
+        await web.close();
+      }
+    }
   });
 });

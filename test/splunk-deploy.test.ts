@@ -22,14 +22,18 @@ function filesUnder(dir: string, prefix = ""): string[] {
 const APP_CONF = "[launcher]\nversion = 2.3.4\n\n[package]\nid = eks_pod_scan\n";
 const COMMANDS_CONF = "[ekspodscan]\nchunked = true\nfilename = ekspodscan.js\n";
 
-function appEntries(commands = COMMANDS_CONF): TarEntry[] {
+function appEntries(commands = COMMANDS_CONF, extra: TarEntry[] = []): TarEntry[] {
   return [
     { name: "eks_pod_scan/", type: "directory" },
     { name: "eks_pod_scan/default/app.conf", content: APP_CONF },
     { name: "eks_pod_scan/default/commands.conf", content: commands },
     { name: "eks_pod_scan/bin/ekspodscan.js", content: "#!/usr/bin/env node\n", mode: 0o4777 },
+    ...extra,
   ];
 }
+
+const RELOAD = "POST /services/apps/local/eks_pod_scan/_reload to splunkd (https://localhost:8089 by default), or open /debug/refresh in Splunk Web";
+const SAVED = (cron: string): TarEntry => ({ name: "eks_pod_scan/default/savedsearches.conf", content: `[EKS Pod Scan - Rule]\ncron_schedule = ${cron}\n` });
 
 describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () => {
   let work: string;
@@ -51,7 +55,15 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
     expect([run.code, run.stderr, run.stdout]).to.deep.equal([
       0,
       "",
-      `installed eks_pod_scan ${version} at ${path.join(apps, "eks_pod_scan")}\nrestart needed: yes (commands.conf changed)\n`,
+      `installed eks_pod_scan ${version} at ${path.join(apps, "eks_pod_scan")}\n` +
+        filesUnder(STAGED_APP)
+          .map((file) => {
+            // A new app: splunkd reads it, its confs and its command, when it starts.
+            const effect = file === "README.md" ? "nothing to do (splunkd does not read it)" : "takes effect after a restart of splunkd";
+            return `added ${file}: ${effect}\n`;
+          })
+          .join("") +
+        "restart needed: yes (a new app: splunkd loads it when it starts)\nreload needed: no\n",
     ]);
     const installed = path.join(apps, "eks_pod_scan");
     expect(filesUnder(installed)).to.deep.equal(filesUnder(STAGED_APP));
@@ -74,7 +86,11 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
     writeFileSync(path.join(installed, "default", "stale.conf"), "old\n");
 
     const run = await deploy(["--package", pkg, "--splunk-home", home]);
-    expect(run.stdout).to.equal(`updated eks_pod_scan 2.3.4 at ${installed}\nrestart needed: no (commands.conf unchanged)\n`);
+    expect(run.stdout).to.equal(
+      `updated eks_pod_scan 2.3.4 at ${installed}\n` +
+        "removed default/stale.conf: takes effect after a reload or a restart\n" +
+        `restart needed: no\nreload needed: yes (default/stale.conf changed): ${RELOAD}\n`,
+    );
     expect(filesUnder(installed)).to.deep.equal([
       "bin/ekspodscan.js",
       "default/app.conf",
@@ -92,9 +108,44 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
     const pkg = path.join(work, "app.tar.gz");
     await writeTarGz(pkg, appEntries());
     await deploy(["--package", pkg, "--splunk-home", home]);
-    await writeTarGz(pkg, appEntries(COMMANDS_CONF + "maxwait = 0\n"));
+    await writeTarGz(pkg, appEntries(COMMANDS_CONF + "maxwait = 0\n", [SAVED("*/5 * * * *")]));
     const run = await deploy(["--package", pkg, "--splunk-home", home]);
-    expect(run.stdout.split("\n")[1]).to.equal("restart needed: yes (commands.conf changed)");
+    expect(run.stdout.split("\n").slice(1)).to.deep.equal([
+      "changed default/commands.conf: takes effect after a restart of splunkd",
+      "added default/savedsearches.conf: takes effect after a reload or a restart",
+      "restart needed: yes (default/commands.conf changed)",
+      "reload needed: no (the restart reloads every conf)",
+      "",
+    ]);
+  });
+
+  it("only savedsearches.conf changed: no restart, but a reload, and says how; bin/ and README need neither", async () => {
+    const pkg = path.join(work, "app.tar.gz");
+    const readme = (text: string): TarEntry => ({ name: "eks_pod_scan/README.md", content: text });
+    await writeTarGz(pkg, appEntries(COMMANDS_CONF, [SAVED("*/5 * * * *"), readme("v1\n")]));
+    await deploy(["--package", pkg, "--splunk-home", home]);
+    await writeTarGz(pkg, appEntries(COMMANDS_CONF, [SAVED("*/15 * * * *"), readme("v1\n")]));
+    const installed = path.join(apps, "eks_pod_scan");
+    let run = await deploy(["--package", pkg, "--splunk-home", home]);
+    expect([run.code, run.stderr, run.stdout]).to.deep.equal([
+      0,
+      "",
+      `updated eks_pod_scan 2.3.4 at ${installed}\n` +
+        "changed default/savedsearches.conf: takes effect after a reload or a restart\n" +
+        `restart needed: no\nreload needed: yes (default/savedsearches.conf changed): ${RELOAD}\n`,
+    ]);
+    const entries = appEntries(COMMANDS_CONF, [SAVED("*/15 * * * *"), readme("v2\n")]);
+    entries[3] = { ...entries[3], content: "#!/usr/bin/env node\n// v2\n" };
+    await writeTarGz(pkg, entries);
+    run = await deploy(["--package", pkg, "--splunk-home", home]);
+    expect(run.stdout).to.equal(
+      `updated eks_pod_scan 2.3.4 at ${installed}\n` +
+        "changed README.md: nothing to do (splunkd does not read it)\n" +
+        "changed bin/ekspodscan.js: takes effect at the next search (splunkd starts the command anew for each one)\n" +
+        "restart needed: no\nreload needed: no\n",
+    );
+    run = await deploy(["--package", pkg, "--splunk-home", home]);
+    expect(run.stdout).to.equal(`updated eks_pod_scan 2.3.4 at ${installed}\nno file changed\nrestart needed: no\nreload needed: no\n`);
   });
 
   const hostile: Array<[string, TarEntry[], string]> = [
@@ -145,6 +196,7 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
 });
 
 describe("splunk deploy over REST (apps/local) against the HTTPS splunkd stand-in", () => {
+  const REST_RELOAD = "no (splunkd loads the confs of an app it installs; bin/ takes effect at the next search)";
   let standin: SplunkStandin;
   const SERVER_PATH = "/opt/splunk-packages/eks_pod_scan-1.0.0.tar.gz";
   const packaged = (commands: StandinApp["commands"]): { app: string } & StandinApp => ({
@@ -167,7 +219,9 @@ describe("splunk deploy over REST (apps/local) against the HTTPS splunkd stand-i
     expect([run.code, run.stderr, run.stdout]).to.deep.equal([
       0,
       "",
-      `installed eks_pod_scan 1.0.0 at ${standin.url}\nrestart needed: yes (commands.conf changed)\n`,
+      `installed eks_pod_scan 1.0.0 at ${standin.url}\n` +
+        "added commands.conf: takes effect after a restart of splunkd\n" +
+        `restart needed: yes (commands.conf changed)\nreload needed: ${REST_RELOAD}\n`,
     ]);
     expect(standin.requests.map((r) => [r.method, r.path, r.form])).to.deep.equal([
       ["GET", "/services/server/info", {}],
@@ -175,6 +229,8 @@ describe("splunk deploy over REST (apps/local) against the HTTPS splunkd stand-i
       ["POST", "/services/apps/local/", { name: SERVER_PATH, filename: "true", update: "true", explicit_appname: "eks_pod_scan" }],
       ["GET", "/services/apps/local/eks_pod_scan/", {}],
       ["GET", "/servicesNS/nobody/eks_pod_scan/configs/conf-commands", {}],
+      ["GET", "/servicesNS/nobody/eks_pod_scan/configs/conf-macros", {}],
+      ["GET", "/servicesNS/nobody/eks_pod_scan/configs/conf-savedsearches", {}],
       ["GET", "/services/messages", {}],
     ]);
     expect(standin.requests[4].query).to.deep.equal({ count: "0", output_mode: "json" });
@@ -187,12 +243,37 @@ describe("splunk deploy over REST (apps/local) against the HTTPS splunkd stand-i
       state.serverPackages[SERVER_PATH] = packaged(commands);
     });
     let run = await deploy([...connect(), "--package", SERVER_PATH], { T: TOKEN });
-    expect(run.stdout).to.equal(
-      `updated eks_pod_scan 1.0.0 at ${standin.url}\nrestart needed: no (commands.conf unchanged and splunkd does not ask for one)\n`,
-    );
+    expect(run.stdout).to.equal(`updated eks_pod_scan 1.0.0 at ${standin.url}\nno file changed\nrestart needed: no\nreload needed: ${REST_RELOAD}\n`);
     standin.state.restartRequired = true;
     run = await deploy([...connect(), "--package", SERVER_PATH], { T: TOKEN });
-    expect(run.stdout.split("\n")[1]).to.equal("restart needed: yes (splunkd reports restart_required)");
+    expect(run.stdout.split("\n")[2]).to.equal("restart needed: yes (splunkd reports restart_required)");
+  });
+
+  it("says what took effect for each conf splunkd reports: macros and saved searches at once, commands.conf at a restart", async () => {
+    const commands = { ekspodscan: { chunked: "true", filename: "ekspodscan.js" } };
+    standin = await startSplunkStandin((state) => {
+      state.apps.eks_pod_scan = { ...packaged(commands), version: "0.9.0", macros: { m: "search *" } };
+      state.serverPackages[SERVER_PATH] = { ...packaged(commands), macros: { m: "where count > 1" }, savedSearches: ["EKS Pod Scan - Rule"] };
+    });
+    let run = await deploy([...connect(), "--package", SERVER_PATH], { T: TOKEN });
+    expect([run.code, run.stderr, run.stdout]).to.deep.equal([
+      0,
+      "",
+      `updated eks_pod_scan 1.0.0 at ${standin.url}\n` +
+        "changed macros.conf: in effect (splunkd reports the new stanzas)\n" +
+        "added savedsearches.conf: in effect (splunkd reports the new stanzas)\n" +
+        `restart needed: no\nreload needed: ${REST_RELOAD}\n`,
+    ]);
+    standin.state.serverPackages[SERVER_PATH] = { ...packaged({ ekspodscan: { ...commands.ekspodscan, maxwait: "0" } }), macros: {} };
+    run = await deploy([...connect(), "--package", SERVER_PATH], { T: TOKEN });
+    expect(run.stdout.split("\n").slice(1)).to.deep.equal([
+      "changed commands.conf: takes effect after a restart of splunkd",
+      "removed macros.conf: in effect (splunkd reports the new stanzas)",
+      "removed savedsearches.conf: in effect (splunkd reports the new stanzas)",
+      "restart needed: yes (commands.conf changed)",
+      `reload needed: ${REST_RELOAD}`,
+      "",
+    ]);
   });
 
   it("a path splunkd cannot read is reported with splunkd's message (exit 1)", async () => {

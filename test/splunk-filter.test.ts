@@ -90,7 +90,12 @@ describe("filter macro from intent", () => {
       ["::/0", "::/0"],
       ["FE80::/10", "fe80::/10"],
       ["2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1/128"],
-      ["::ffff:192.0.2.1", "::ffff:c000:201/128"],
+      // IPv4-mapped: src_ip holds the IPv4 form, which cidrmatch of the IPv6 one never matches.
+      ["::ffff:192.0.2.1", "192.0.2.1/32"],
+      ["::FFFF:c000:201", "192.0.2.1/32"],
+      ["::ffff:10.0.0.0/104", "10.0.0.0/8"],
+      ["::ffff:0:0/96", "0.0.0.0/0"],
+      ["::fffe:0:0/95", "::fffe:0:0/95"],
     ];
     for (const [given, cidr] of accepted) {
       it(`accepts ${given} as ${cidr}`, () => expect(parseNetwork(given)).to.equal(cidr));
@@ -177,6 +182,19 @@ function networkV4(n: number, bits: number): string {
   const network = bits === 0 ? 0 : (n >>> (32 - bits)) << (32 - bits);
   return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 0xff).join(".")}/${bits}`;
 }
+
+describe("--allow-src property (fast-check): an IPv4-mapped network is the IPv4 network", () => {
+  it("::ffff:<a>/<96+p> and ::ffff:<a> give what <a>/<p> and <a> give", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }), (n, bits) => {
+        const cidr = networkV4(n, bits);
+        const [address] = cidr.split("/");
+        expect(parseNetwork(`::ffff:${address}/${96 + bits}`)).to.equal(parseNetwork(cidr));
+        expect(parseNetwork(`::FFFF:${address}`)).to.equal(`${address}/32`);
+      }),
+    );
+  });
+});
 
 describe("filter macro property (fast-check): hostile input never escapes its quotes", () => {
   it("every value is exactly one string literal; outside quotes only the template's SPL remains", () => {

@@ -95,6 +95,54 @@ describe("splunk tune offline (--app-dir) on a copy of the built app", () => {
     expect(again.stdout).to.equal("definition = where count >= 2\n(no change)\n");
   });
 
+  it("owns the filter stanza: iseval set to 0 and disabled removed, each said on stderr", async () => {
+    mkdirSync(path.join(app, "local"));
+    const local = `[other]\ndisabled = 1\n\n[${FILTER_MACRO}]\ndisabled = true\ndefinition = search *\niseval = 1\n\n[${FILTER_MACRO}]\ndisabled = 1\n`;
+    writeFileSync(path.join(app, "local", "macros.conf"), local);
+    const run = await tune(["--app-dir", app, "--min-count", "3"]);
+    const file = path.join(app, "local", "macros.conf");
+    expect([run.code, run.stdout, run.stderr]).to.deep.equal([
+      0,
+      "definition = where count >= 3\n",
+      "eks-pod-scan tune: removed disabled = true, disabled = 1 (a disabled filter macro breaks the saved searches)\n" +
+        "eks-pod-scan tune: set iseval = 0 (it was 1: the filter would run as an eval expression)\n" +
+        `eks-pod-scan tune: updated ${file}\n`,
+    ]);
+    expect(readFileSync(file, "utf8")).to.equal(
+      `[other]\ndisabled = 1\n\n[${FILTER_MACRO}]\ndefinition = search *\n\n[${FILTER_MACRO}]\ndefinition = where count >= 3\niseval = 0\n`,
+    );
+    const again = await tune(["--app-dir", app, "--min-count", "3"]);
+    expect(again.stderr).to.equal(`eks-pod-scan tune: unchanged ${file}\n`);
+  });
+
+  it("overrides iseval and disabled that default/ sets, in local/", async () => {
+    const defaults = path.join(app, "default", "macros.conf");
+    writeFileSync(defaults, readFileSync(defaults, "utf8") + `\n[${FILTER_MACRO}]\niseval = 1\ndisabled = 1\n`);
+    const run = await tune(["--app-dir", app, "--min-count", "3", "--dry-run"]);
+    expect(run.stdout).to.equal(
+      "definition = where count >= 3\n" +
+        "--- /dev/null\n+++ b/local/macros.conf\n@@ -0,0 +1,4 @@\n" +
+        `+[${FILTER_MACRO}]\n+definition = where count >= 3\n+iseval = 0\n+disabled = 0\n`,
+    );
+    expect(run.stderr).to.equal(
+      "eks-pod-scan tune: set disabled = 0 (default/ disables the macro: a disabled filter macro breaks the saved searches)\n" +
+        "eks-pod-scan tune: set iseval = 0 (it was 1: the filter would run as an eval expression)\n",
+    );
+  });
+
+  it("an allow-list of every address (0.0.0.0/0, ::/0) needs --force, and warns with it", async () => {
+    for (const [given, cidr, family] of [["0.0.0.0/0", "0.0.0.0/0", "IPv4"], ["::/0", "::/0", "IPv6"], ["::ffff:0:0/96", "0.0.0.0/0", "IPv4"]]) {
+      const muted = `--allow-src ${cidr} allows every ${family} source: the detection would report no scan from any of them`;
+      const refused = await tune(["--app-dir", app, "--allow-src", "10.0.0.0/8", "--allow-src", given]);
+      expect([refused.code, refused.stdout, refused.stderr], given).to.deep.equal([2, "", `eks-pod-scan tune: ${muted}; pass --force to write it anyway\n`]);
+      expect(existsSync(path.join(app, "local")), given).to.equal(false);
+      const forced = await tune(["--app-dir", app, "--allow-src", given, "--force"]);
+      expect(forced.code, given).to.equal(0);
+      expect(forced.stderr, given).to.equal(`eks-pod-scan tune: warning: ${muted}\neks-pod-scan tune: updated ${path.join(app, "local", "macros.conf")}\n`);
+      rmSync(path.join(app, "local"), { recursive: true });
+    }
+  });
+
   it("a rejected value exits 2 and changes nothing", async () => {
     const run = await tune(["--app-dir", app, "--allow-agent", "curl`x`"]);
     expect([run.code, run.stdout, run.stderr]).to.deep.equal([
@@ -114,6 +162,8 @@ describe("splunk tune: usage errors (exit 2)", () => {
     [["--show", "--min-count", "3", "--app-dir", "d"], "filter options, --reset and --show cannot be combined"],
     [["--show", "--dry-run", "--app-dir", "d"], "--show changes nothing; --dry-run does not apply"],
     [["--min-count", "0", "--app-dir", "d"], "--min-count: expected a whole number from 1 to 1000000000"],
+    [["--min-count", "3", "--min-count", "5", "--app-dir", "d"], "--min-count can be given once (got 3, 5)"],
+    [["--reset", "--force", "--app-dir", "d"], "--force applies only to --allow-src"],
     [["--min-count", "3", "--app-dir", "/nonexistent"], "/nonexistent is not a Splunk app directory (no default/ folder)"],
   ];
   for (const [argv, message] of cases) {
@@ -177,6 +227,29 @@ describe("splunk tune over REST against the HTTPS splunkd stand-in", () => {
       ["GET", "/services/apps/local/eks_pod_scan", {}],
       ["POST", "/servicesNS/nobody/eks_pod_scan/configs/conf-macros", { name: FILTER_MACRO, definition: "search *" }],
     ]);
+  });
+
+  it("owns the macro over REST too: iseval set to 0 with the definition, a disabled macro enabled", async () => {
+    standin = await startSplunkStandin((state) => {
+      withMacro(state);
+      state.apps.eks_pod_scan.macroSettings = { [FILTER_MACRO]: { iseval: "1", disabled: "1" } };
+    });
+    const run = await tune([...connect(), "--min-count", "3"], { T: TOKEN });
+    expect([run.code, run.stdout, run.stderr]).to.deep.equal([
+      0,
+      "definition = where count >= 3\n",
+      "eks-pod-scan tune: enabled the macro (it was disabled: a disabled filter macro breaks the saved searches)\n" +
+        "eks-pod-scan tune: set iseval = 0 (it was 1: the filter would run as an eval expression)\n" +
+        `eks-pod-scan tune: updated ${standin.url} eks_pod_scan macros/${FILTER_MACRO}\n`,
+    ]);
+    expect(standin.requests.map((r) => [r.method, r.path, r.form]).slice(1)).to.deep.equal([
+      ["GET", `${MACRO_PATH}/`, {}],
+      ["POST", `${MACRO_PATH}/`, { definition: "where count >= 3", iseval: "0" }],
+      ["POST", `${MACRO_PATH}/enable`, {}],
+    ]);
+    expect(standin.state.apps.eks_pod_scan.macroSettings).to.deep.equal({ [FILTER_MACRO]: { iseval: "0", disabled: "0" } });
+    const again = await tune([...connect(), "--min-count", "3"], { T: TOKEN });
+    expect(again.stderr).to.equal(`eks-pod-scan tune: unchanged ${standin.url} eks_pod_scan macros/${FILTER_MACRO}\n`);
   });
 
   it("a missing app is a clear 404 (exit 1) and nothing is written", async () => {

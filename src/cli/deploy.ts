@@ -3,6 +3,7 @@
  */
 import { deployToSplunkHome } from "../splunk/deploy-local";
 import { checkServerPackagePath, deployOverRest, type DeployResult } from "../splunk/deploy-rest";
+import { changeLines } from "../splunk/take-effect";
 import { DEFAULT_APP, openSession } from "../splunk/session";
 import {
   checkAppId,
@@ -33,8 +34,11 @@ options:
   -h, --help          show this help
 
 ${CONNECTION_HELP}
-A restart is needed when the app's commands.conf changed (a new or changed search command),
-or when splunkd itself asks for one.
+deploy lists every file that changed (over REST: every conf splunkd reports for the app) and
+what makes it take effect: a restart (commands.conf, or a new app on this host), a reload (any
+other conf or .meta on this host: splunkd does not re-read files edited on disk), or nothing
+(bin/ takes effect at the next search; over REST splunkd loads the confs it installs). It ends
+with "restart needed" and "reload needed". splunkd's own restart_required message counts too.
 
 exit codes: 0 ok, 1 failure (unreachable, TLS, 401, 404, unsafe package), 2 usage error
 `;
@@ -72,8 +76,11 @@ export async function runWith(argv: string[], io: CliIo): Promise<number> {
 
 function report(result: DeployResult): string {
   const version = result.version === undefined ? "" : ` ${result.version}`;
+  const changes = result.changes.length === 0 && result.updated ? "no file changed\n" : changeLines(result.changes);
   return (
     `${result.updated ? "updated" : "installed"} ${result.app}${version} at ${result.location}\n` +
-    `restart needed: ${result.restartNeeded ? "yes" : "no"} (${result.restartReason})\n`
+    changes +
+    `restart needed: ${result.restartNeeded ? `yes (${result.restartReason})` : "no"}\n` +
+    `reload needed: ${result.reload}\n`
   );
 }

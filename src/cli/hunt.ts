@@ -140,22 +140,26 @@ export async function run(argv: string[]): Promise<number> {
   const report = new InputReport(stderr, totalBytes);
 
   let table;
+  let opened = false; // the events are opened once the command has answered getinfo
   try {
     table = await runSearch({
       command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
       args: commandArgs(mode, match, values.enrich),
       baseSearch: 'search sourcetype="aws:cloudwatchlogs:eks"',
       onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
-      events: (selection) =>
-        readEvents(inputs, { region: values.region, source: values.source, logGroup: values["log-group"], selection }, report),
+      events: (selection) => {
+        opened = true;
+        return readEvents(inputs, { region: values.region, source: values.source, logGroup: values["log-group"], selection }, report);
+      },
     });
   } catch (err) {
+    // A command that never started has read nothing: its error alone says what happened.
+    if (opened) report.finish();
     if (err instanceof InputUsageError) throw new CliError(err.message, EXIT.usage);
     if (err instanceof CommandFailure) throw new CliError(err.message, EXIT.failure);
     throw err;
-  } finally {
-    report.finish();
   }
+  report.finish();
 
   if (mode === "stats") {
     // No group at all: splunkd's reply has no columns, but a CSV or JSON reader still wants them.
@@ -169,5 +173,7 @@ export async function run(argv: string[]): Promise<number> {
     if (err.code === "EPIPE") process.exit(code);
   });
   process.stdout.write(renderRows(table.fields, table.rows, format));
+  // A table has no last line that says how many rows it holds; CSV and JSON readers count them.
+  if (format === "table") process.stderr.write(`hunt: ${table.rows.length.toLocaleString("en-US")} ${table.rows.length === 1 ? "row" : "rows"}\n`);
   return code;
 }

@@ -2,7 +2,7 @@
  * eks-pod-scan tune: set the filter macro from intent, in an app directory or over REST.
  */
 import { SplunkError } from "../splunk/errors";
-import { FILTER_MACRO, parseMinCount, PASS_ALL_DEFINITION, renderFilter } from "../splunk/filter";
+import { allowsEverySource, FILTER_MACRO, parseMinCount, parseNetwork, PASS_ALL_DEFINITION, renderFilter } from "../splunk/filter";
 import { openSession } from "../splunk/session";
 import { currentFilterInAppDir, currentFilterOverRest, tuneAppDir, tuneOverRest, type CurrentFilter, type TuneResult } from "../splunk/tune";
 import {
@@ -30,6 +30,8 @@ filter options (repeatable unless noted):
                            ? one character, case-sensitive); a source that also used another
                            agent stays visible
   --min-count N            drop rows with fewer than N requests (once)
+  --force                  write an --allow-src of every address (0.0.0.0/0, ::/0), which mutes
+                           the detection for that family; refused without it
   --reset                  back to the default definition: ${PASS_ALL_DEFINITION}
   --show                   print the current definition and change nothing
 
@@ -41,7 +43,11 @@ target (one of):
   -h, --help               show this help
 
 Values are validated (IP/CIDR syntax; no control characters or backticks) and quoted, so that
-nothing typed can end the macro or add SPL.
+nothing typed can end the macro or add SPL. An IPv4-mapped address (::ffff:10.0.0.1) is written
+as the IPv4 one, which is what src_ip holds.
+
+tune owns the macro's stanza: it sets iseval = 0 and removes disabled (in local/, overriding
+default/; over REST it enables the macro), and says so on stderr.
 
 ${CONNECTION_HELP}
 exit codes: 0 ok, 1 failure (unreachable, TLS, 401, 404), 2 usage error or rejected value
@@ -52,7 +58,8 @@ const OPTIONS = {
   "allow-src": { type: "string", multiple: true },
   "allow-agent": { type: "string", multiple: true },
   "allow-cluster": { type: "string", multiple: true },
-  "min-count": { type: "string" },
+  "min-count": { type: "string", multiple: true },
+  force: { type: "boolean" },
   reset: { type: "boolean" },
   show: { type: "boolean" },
   "dry-run": { type: "boolean" },
@@ -69,7 +76,11 @@ export async function runWith(argv: string[], io: CliIo): Promise<number> {
     const allowSrc = values["allow-src"] || [];
     const allowAgent = values["allow-agent"] || [];
     const allowCluster = values["allow-cluster"] || [];
-    const setsFilter = allowSrc.length + allowAgent.length + allowCluster.length > 0 || values["min-count"] !== undefined;
+    const minCounts = values["min-count"] || [];
+    if (minCounts.length > 1) throw new CliError(`--min-count can be given once (got ${minCounts.join(", ")})`, EXIT.usage);
+    const minCount = minCounts.length === 1 ? minCounts[0] : undefined;
+    if (values.force && allowSrc.length === 0) throw new CliError("--force applies only to --allow-src", EXIT.usage);
+    const setsFilter = allowSrc.length + allowAgent.length + allowCluster.length > 0 || minCount !== undefined;
     const modes = [setsFilter, !!values.reset, !!values.show].filter(Boolean).length;
     if (modes === 0) throw new CliError("nothing to do: give filter options, --reset or --show", EXIT.usage);
     if (modes > 1) throw new CliError("filter options, --reset and --show cannot be combined", EXIT.usage);
@@ -87,8 +98,15 @@ export async function runWith(argv: string[], io: CliIo): Promise<number> {
             allowSrc,
             allowAgent,
             allowCluster,
-            minCount: values["min-count"] === undefined ? undefined : parseMinCount(values["min-count"]),
+            minCount: minCount === undefined ? undefined : parseMinCount(minCount),
           });
+    for (const cidr of new Set(allowSrc.map(parseNetwork))) {
+      const family = allowsEverySource(cidr);
+      if (family === undefined) continue;
+      const muted = `--allow-src ${cidr} allows every ${family} source: the detection would report no scan from any of them`;
+      if (!values.force) throw new SplunkError("input", `${muted}; pass --force to write it anyway`);
+      output.note(`warning: ${muted}`);
+    }
 
     let current: () => Promise<CurrentFilter>;
     let apply: (definition: string, dryRun: boolean) => Promise<TuneResult>;
@@ -111,6 +129,7 @@ export async function runWith(argv: string[], io: CliIo): Promise<number> {
     }
     const dryRun = !!values["dry-run"];
     const result = await apply(definition, dryRun);
+    for (const note of result.notes) output.note(note);
     output.out(`definition = ${result.definition}\n`);
     if (dryRun) output.out(result.diff === "" ? "(no change)\n" : result.diff);
     else output.note(result.changed ? `updated ${result.target}` : `unchanged ${result.target}`);

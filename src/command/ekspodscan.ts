@@ -28,6 +28,7 @@ export class EksPodScanCommand implements CommandHandler {
   private readonly events = new EventReader();
   private readonly rows = new RowAggregator();
   private maxGroups = 50000;
+  private sawFinished = false;
 
   getinfo(request: GetInfoRequest): { info: CommandInfo } {
     const options = parseOptions(request.searchInfo.args);
@@ -61,6 +62,12 @@ export class EksPodScanCommand implements CommandHandler {
   receive(finished: boolean): BodyReceiver | null {
     const options = this.options as Options;
     if (options.mode !== "stats") return null;
+    // The finished chunk emitted the result (or flushed the partials); more rows after it would
+    // be counted into a second result, or have the first sent again.
+    if (this.sawFinished) {
+      throw new CommandError("an execute chunk came after the one marked finished: splunkd sends no more, so these rows would be counted twice");
+    }
+    this.sawFinished = finished;
     const rows = new CsvRowStream(options.phase === "map" ? this.eventRows(options) : this.reduceRows(options));
     return {
       write: (part) => rows.write(part),

@@ -7,7 +7,6 @@
  * where csv-parse is the library baseline), and the tests hold it to csv-parse/csv-stringify as oracles.
  */
 import { CsvCursor, readHeader } from "./csv-cursor";
-import { ProtocolError } from "./framing";
 import { decodeMultivalue, encodeMultivalue } from "./multivalue";
 import { Cell, Table } from "./types";
 
@@ -38,10 +37,10 @@ export function decodeCsv(text: string): Table {
 
   const rows: Cell[][] = [];
   while (cursor.next()) {
-    const width = cursor.fieldCount;
-    if (width > header.length) {
-      throw new ProtocolError(`CSV row ${cursor.rowNumber} has ${width} fields but the header has ${header.length}`);
-    }
+    // Cells past the header name no field: ignored, as in mode=stats's row reader and as splunklib
+    // reads a body (zip of header and row: splunklib/searchcommands/search_command.py,
+    // _records_protocol_v2, https://github.com/splunk/splunk-sdk-python). A short row is padded.
+    const width = Math.min(cursor.fieldCount, header.length);
     const row: Cell[] = new Array(fields.length);
     for (let i = 0; i < fields.length; i++) row[i] = "";
     for (let col = 0; col < width; col++) {

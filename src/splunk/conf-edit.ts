@@ -46,32 +46,54 @@ function stanzaRanges(lines: string[], stanza: string): Array<[number, number]> 
   return ranges;
 }
 
-/** The key's first line index inside [start, end) and how many lines its value spans. */
-function findKey(lines: string[], [start, end]: [number, number], key: string): { at: number; span: number } | undefined {
+/** Every line of the key inside [start, end), with how many lines its value spans, in order. */
+function keyLines(lines: string[], [start, end]: [number, number], key: string): Array<{ at: number; span: number }> {
   const keyLine = new RegExp(`^\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*=`);
-  let found: { at: number; span: number } | undefined;
+  const found: Array<{ at: number; span: number }> = [];
   for (let i = start + 1; i < end; i++) {
     if (isComment(lines[i])) continue;
     let span = 1;
     while (i + span - 1 < end - 1 && lines[i + span - 1].endsWith("\\")) span++;
-    if (keyLine.test(lines[i])) found = { at: i, span }; // a repeated key: the last one counts
+    if (keyLine.test(lines[i])) found.push({ at: i, span });
     i += span - 1;
   }
   return found;
 }
 
+/** The key's line inside [start, end): a repeated key's last one, which counts. */
+function findKey(lines: string[], range: [number, number], key: string): { at: number; span: number } | undefined {
+  const found = keyLines(lines, range, key);
+  return found.length > 0 ? found[found.length - 1] : undefined;
+}
+
+/** A key's value: continuation lines joined with newlines. */
+function valueAt(lines: string[], { at, span }: { at: number; span: number }): string {
+  const parts = lines.slice(at, at + span);
+  parts[0] = parts[0].replace(/^[^=]*=\s*/, "");
+  return parts.map((part, i) => (i < parts.length - 1 ? part.slice(0, -1) : part)).join("\n").trim();
+}
+
 /** The setting's value (continuation lines joined with newlines), or undefined. */
 export function readSetting(confText: string, stanza: string, key: string): string | undefined {
+  const values = readSettings(confText, stanza, key);
+  return values.length > 0 ? values[values.length - 1] : undefined;
+}
+
+/** Every value the key has in the stanza, in file order (repeated stanzas included). */
+export function readSettings(confText: string, stanza: string, key: string): string[] {
   const { lines } = splitLines(confText);
-  let value: string | undefined;
-  for (const range of stanzaRanges(lines, stanza)) {
-    const found = findKey(lines, range, key);
-    if (!found) continue;
-    const parts = lines.slice(found.at, found.at + found.span);
-    parts[0] = parts[0].replace(/^[^=]*=\s*/, "");
-    value = parts.map((part, i) => (i < parts.length - 1 ? part.slice(0, -1) : part)).join("\n").trim();
+  const values: string[] = [];
+  for (const range of stanzaRanges(lines, stanza)) for (const found of keyLines(lines, range, key)) values.push(valueAt(lines, found));
+  return values;
+}
+
+/** The text without the key in any stanza of that name (its continuation lines too). */
+export function removeSetting(confText: string, stanza: string, key: string): string {
+  const parsed = splitLines(confText);
+  for (const range of stanzaRanges(parsed.lines, stanza).reverse()) {
+    for (const found of keyLines(parsed.lines, range, key).reverse()) parsed.lines.splice(found.at, found.span);
   }
-  return value;
+  return joinLines(parsed);
 }
 
 /** The text with the setting set (the stanza is appended if the file has none). */

@@ -15,12 +15,14 @@ import tar from "tar-stream";
 import { readSetting } from "./conf-edit";
 import type { DeployResult } from "./deploy-rest";
 import { SplunkError } from "./errors";
+import { changedFiles, reloadHow } from "./take-effect";
 
 export const MAX_PACKAGE_BYTES = 256 * 1024 * 1024;
 export const MAX_PACKAGE_ENTRIES = 20_000;
 
 /** Operator state inside an installed app that an update must keep. */
 const KEPT_ON_UPDATE = ["local", path.join("metadata", "local.meta")];
+const isKept = (relative: string) => relative.startsWith("local/") || relative === "metadata/local.meta";
 
 function rejected(packagePath: string, why: string): SplunkError {
   return new SplunkError("refused", `refusing to unpack ${packagePath}: ${why}`);
@@ -103,8 +105,8 @@ export async function deployToSplunkHome(packagePath: string, splunkHome: string
   try {
     await unpackApp(packagePath, app, staging);
     const existed = existsSync(appDir);
-    const commandsBefore = existed ? readIfExists(path.join(appDir, "default", "commands.conf")) : undefined;
-    const commandsAfter = readIfExists(path.join(staging, "default", "commands.conf"));
+    // splunkd finds an app that is new on disk only when it starts: then every file it reads waits for that.
+    const changes = changedFiles(appDir, staging, isKept).map((c) => (existed || c.effect === "nothing" ? c : { ...c, effect: "restart" as const }));
     if (existed) {
       // Copy (not move) the operator's files, so a failure before the swap leaves the app as it was.
       for (const kept of KEPT_ON_UPDATE) {
@@ -124,14 +126,19 @@ export async function deployToSplunkHome(packagePath: string, splunkHome: string
     } else {
       renameSync(staging, appDir);
     }
-    const commandsChanged = commandsBefore !== commandsAfter;
+    const restarts = changes.filter((c) => c.effect === "restart").map((c) => c.path);
+    const reloads = changes.filter((c) => c.effect === "reload").map((c) => c.path);
+    const restartNeeded = !existed || restarts.length > 0;
     return {
       app,
       version: appVersion(appDir),
       location: appDir,
       updated: existed,
-      restartNeeded: commandsChanged,
-      restartReason: commandsChanged ? "commands.conf changed" : "commands.conf unchanged",
+      changes,
+      restartNeeded,
+      restartReason: !existed ? "a new app: splunkd loads it when it starts" : restartNeeded ? `${restarts.join(", ")} changed` : undefined,
+      reload:
+        reloads.length === 0 ? "no" : restartNeeded ? "no (the restart reloads every conf)" : `yes (${reloads.join(", ")} changed): ${reloadHow(app)}`,
     };
   } finally {
     rmSync(staging, { recursive: true, force: true });

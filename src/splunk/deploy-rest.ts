@@ -7,6 +7,7 @@
  */
 import { explainFailure, SplunkError } from "./errors";
 import { appExists, type SplunkSession } from "./session";
+import type { Effect, FileChange } from "./take-effect";
 
 export interface DeployResult {
   app: string;
@@ -16,9 +17,13 @@ export interface DeployResult {
   location: string;
   /** false for a first install. */
   updated: boolean;
+  /** Every file (over REST: every conf splunkd reports) that changed, and what makes it take effect. */
+  changes: FileChange[];
   restartNeeded: boolean;
-  /** Why a restart is (not) needed, for the operator. */
-  restartReason: string;
+  /** Why a restart is needed. */
+  restartReason?: string;
+  /** The closing word on reloads, e.g. "yes (default/macros.conf changed): POST ...". */
+  reload: string;
 }
 
 /** A server-side path: absolute POSIX or Windows, ending like a Splunk app package. */
@@ -33,12 +38,19 @@ export function checkServerPackagePath(path: string): string {
   return path;
 }
 
+/** The confs splunkd reports per app that this app ships, and what makes a change to each take effect. */
+const REPORTED_CONFS: Array<[string, Effect]> = [
+  ["commands", "restart"], // splunkd reads commands.conf at start, even for an app it installs
+  ["macros", "in-effect"],
+  ["savedsearches", "in-effect"],
+];
+
 export async function deployOverRest(session: SplunkSession, serverPackagePath: string): Promise<DeployResult> {
   const app = session.connection.app;
   const url = session.connection.url.origin;
   checkServerPackagePath(serverPackagePath);
   const existed = await appExists(session, app);
-  const commandsBefore = existed ? await appCommands(session) : "";
+  const before = existed ? await reportedConfs(session) : REPORTED_CONFS.map(() => "");
   let version: string | undefined;
   try {
     const installed = await session.service.apps().create({
@@ -56,31 +68,41 @@ export async function deployOverRest(session: SplunkSession, serverPackagePath: 
       notFound: `splunkd could not install ${serverPackagePath} (404)`,
     });
   }
-  const commandsAfter = await appCommands(session);
+  const after = await reportedConfs(session);
+  const changes: FileChange[] = [];
+  REPORTED_CONFS.forEach(([conf, effect], i) => {
+    if (before[i] === after[i]) return;
+    const change = before[i] === "" ? "added" : after[i] === "" ? "removed" : "changed";
+    changes.push({ path: `${conf}.conf`, change, effect });
+  });
   const splunkdWantsRestart = await restartRequired(session);
-  const commandsChanged = commandsBefore !== commandsAfter;
+  const commandsChanged = changes.some((c) => c.effect === "restart");
   return {
     app,
     version,
     location: url,
     updated: existed,
+    changes,
     restartNeeded: commandsChanged || splunkdWantsRestart,
-    restartReason: commandsChanged
-      ? "commands.conf changed"
-      : splunkdWantsRestart
-        ? "splunkd reports restart_required"
-        : "commands.conf unchanged and splunkd does not ask for one",
+    restartReason: commandsChanged ? "commands.conf changed" : splunkdWantsRestart ? "splunkd reports restart_required" : undefined,
+    reload: "no (splunkd loads the confs of an app it installs; bin/ takes effect at the next search)",
   };
 }
 
-/** The app's own commands.conf stanzas as splunkd reports them, in a comparable form. */
-async function appCommands(session: SplunkSession): Promise<string> {
+async function reportedConfs(session: SplunkSession): Promise<string[]> {
+  const confs: string[] = [];
+  for (const [conf] of REPORTED_CONFS) confs.push(await appStanzas(session, conf));
+  return confs;
+}
+
+/** The app's own stanzas of a conf as splunkd reports them, in a comparable form ("" for none). */
+async function appStanzas(session: SplunkSession, conf: string): Promise<string> {
   const app = session.connection.app;
   let data: unknown;
   try {
-    data = (await session.service.get("configs/conf-commands", { count: 0 })).data;
+    data = (await session.service.get(`configs/conf-${conf}`, { count: 0 })).data;
   } catch (failure) {
-    const explained = explainFailure(failure, { url: session.connection.url.origin, doing: "reading commands.conf" });
+    const explained = explainFailure(failure, { url: session.connection.url.origin, doing: `reading ${conf}.conf` });
     if (explained.kind === "not-found") return "";
     throw explained;
   }

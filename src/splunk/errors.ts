@@ -82,6 +82,8 @@ export interface FailureContext {
 export function explainFailure(failure: unknown, context: FailureContext): SplunkError {
   if (failure instanceof SplunkError) return failure;
   const { status, code, messages } = responseOf(failure);
+  const notRest = notRestResponse(failure, status, code, context);
+  if (notRest) return notRest;
   const said = messages.length > 0 ? `: splunkd says "${messages.join("; ")}"` : "";
   if (status === 600 || (status === undefined && code !== undefined)) {
     if (code !== undefined && TLS_CODES.has(code)) {
@@ -105,4 +107,31 @@ export function explainFailure(failure: unknown, context: FailureContext): Splun
   if (status !== undefined) return new SplunkError("server", `splunkd answered ${status} while ${context.doing}${said}`, status);
   const text = typeof failure === "string" ? failure : failure instanceof Error ? failure.message : "unexpected failure";
   return new SplunkError("server", `${context.doing} failed: ${text}`);
+}
+
+const SDK_LACKS: { [rejection: string]: string } = {
+  "No version found": "server/info without a version", // Context.getInfo
+  "No session key available": "auth/login without a session key", // Context.login
+};
+
+/** A 200 whose body lacks what splunkd always sends (`lacking`, e.g. "server/info without a version"). */
+export function notSplunkd(context: FailureContext, lacking: string): SplunkError {
+  return new SplunkError("server", `${context.url} answered ${lacking}, while ${context.doing}: not a splunkd REST response: ${MANAGEMENT_PORT}`);
+}
+
+const MANAGEMENT_PORT = "is --url splunkd's management port (8089 by default)? Splunk Web's port does not serve the REST API";
+
+/** A redirect or a success without JSON (see transport.ts): most often --url names Splunk Web. */
+function notRestResponse(failure: unknown, status: number | undefined, code: string | undefined, context: FailureContext): SplunkError | undefined {
+  // What splunk-sdk rejects with when a 200's JSON (or empty body) lacks what splunkd always sends.
+  const lacking = SDK_LACKS[String(failure)];
+  if (typeof failure === "string" && lacking !== undefined) return notSplunkd(context, lacking);
+  if (status === undefined || (code !== "REDIRECT" && code !== "NOT_JSON")) return undefined;
+  const error = (failure as { error: { location?: string; contentType?: string } }).error;
+  if (code === "REDIRECT") {
+    const to = error.location ? `, a redirect to ${error.location}` : ", a redirect";
+    return new SplunkError("server", `${context.url} answered ${status}${to}, while ${context.doing}; redirects are not followed: ${MANAGEMENT_PORT}`, status);
+  }
+  const body = error.contentType ? `${error.contentType} that is not JSON` : "a body that is not JSON";
+  return new SplunkError("server", `${context.url} answered ${status} with ${body}, while ${context.doing}: not a splunkd REST response: ${MANAGEMENT_PORT}`, status);
 }

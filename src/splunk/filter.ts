@@ -140,7 +140,7 @@ export function parseNetwork(text: string): string {
   const family = ipFamily(address);
   if (family === 0) throw inputError(`${option}: ${JSON.stringify(text)} is not an IPv4 or IPv6 address or CIDR`);
   const maxBits = family === 4 ? 32 : 128;
-  if (slash === -1) return `${canonical(address, family)}/${maxBits}`;
+  if (slash === -1) return family === 6 ? mappedIPv4(addressBits(address, 6), 128) || `${canonical(address, 6)}/128` : `${address}/32`;
   const prefixText = text.slice(slash + 1);
   if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText) || Number(prefixText) > maxBits) {
     throw inputError(`${option}: ${JSON.stringify(text)} has an invalid prefix length (0-${maxBits})`);
@@ -152,7 +152,21 @@ export function parseNetwork(text: string): string {
     const suggestion = `${bitsToAddress(network, family)}/${prefix}`;
     throw inputError(`${option}: ${JSON.stringify(text)} has host bits set; did you mean ${suggestion}?`);
   }
-  return `${canonical(address, family)}/${prefix}`;
+  return (family === 6 && mappedIPv4(bits, prefix)) || `${canonical(address, family)}/${prefix}`;
+}
+
+/**
+ * An IPv4-mapped IPv6 network (inside ::ffff:0:0/96) as the IPv4 one it stands for: src_ip holds
+ * the IPv4 form, which cidrmatch never finds inside an IPv6 network. A wider network stays IPv6.
+ */
+function mappedIPv4(bits: bigint, prefix: number): string | undefined {
+  if (prefix < 96 || bits >> 32n !== 0xffffn) return undefined;
+  return `${bitsToAddress(bits & 0xffffffffn, 4)}/${prefix - 96}`;
+}
+
+/** The family a network allows every source of (0.0.0.0/0, ::/0), for a CIDR parseNetwork made. */
+export function allowsEverySource(cidr: string): "IPv4" | "IPv6" | undefined {
+  return cidr === "0.0.0.0/0" ? "IPv4" : cidr === "::/0" ? "IPv6" : undefined;
 }
 
 function ipFamily(address: string): 0 | 4 | 6 {

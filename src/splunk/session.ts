@@ -7,7 +7,7 @@
  * - with a token (no login) the version stays "default", which the SDK treats as 5.0 and so uses
  *   the deprecated v1 search endpoints; we pass a version and then read the real one from server/info.
  */
-import { explainFailure, SplunkError } from "./errors";
+import { explainFailure, notSplunkd, SplunkError } from "./errors";
 import { loadSplunkSdk, type SdkNamespace, type SdkService, type SplunkSdk } from "./sdk";
 import { createVerifyingHttp, type TlsOptions } from "./transport";
 
@@ -64,6 +64,8 @@ export async function openSession(connection: SplunkConnection): Promise<SplunkS
     if (connection.auth.kind === "token") await service.getInfo();
     else await service.login();
   } catch (failure) {
+    // The SDK reads server/info's generator.version without checking that the JSON has one.
+    if (failure instanceof TypeError) throw notSplunkd({ url: connection.url.origin, doing }, "server/info without a version");
     throw explainFailure(failure, { url: connection.url.origin, doing });
   }
   if (typeof service.version !== "string" || service.version === "") {

@@ -63,16 +63,31 @@ function send(url: string, message: SdkRequestMessage, tls: TlsOptions): Promise
       response.on("end", () => {
         const statusCode = response.statusCode || 0;
         const text = Buffer.concat(chunks).toString("utf8");
-        resolve({
-          response: { headers: plainHeaders(response.headers), statusCode },
-          status: statusCode,
-          data: decode(text, response.headers["content-type"]),
-          error: null,
-        });
+        const headers = plainHeaders(response.headers);
+        const contentType = response.headers["content-type"];
+        const data = decode(text, contentType);
+        const refused = (error: NotRestResponse["error"]) => reject({ response: { headers, statusCode }, status: statusCode, data: {}, error });
+        // The SDK takes any status under 400 as success and then reads fields that are not there.
+        if (statusCode >= 300 && statusCode < 400) {
+          const location = response.headers.location;
+          return refused({ code: "REDIRECT", location: location === undefined ? undefined : new URL(location, url).href });
+        }
+        // Every request asks for output_mode=json (or json_rows): a 2xx body that is not JSON is not
+        // splunkd's. An empty one passes (results of a search with none), and is judged by its reader.
+        if (statusCode >= 200 && statusCode < 300 && text !== "" && typeof data === "string") {
+          return refused({ code: "NOT_JSON", contentType: contentType && contentType.split(";")[0].trim() });
+        }
+        resolve({ response: { headers, statusCode }, status: statusCode, data, error: null });
       });
     });
     request.end(body);
   });
+}
+
+/** A response that did not come from splunkd's REST API: a redirect, or a success without JSON. */
+export interface NotRestResponse {
+  status: number;
+  error: { code: "REDIRECT"; location?: string } | { code: "NOT_JSON"; contentType?: string };
 }
 
 function plainHeaders(headers: IncomingHttpHeaders): SdkResponse["response"]["headers"] {

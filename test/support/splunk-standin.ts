@@ -3,7 +3,7 @@
  *
  * It serves the JSON shapes splunkd returns (output_mode=json / json_rows) for the endpoints the
  * CLI uses: auth/login, server/info, apps/local, messages, saved search dispatch, v2 job status and
- * results, conf-macros and conf-commands, and records every request (method, path, query, form,
+ * results, conf-macros, conf-savedsearches and conf-commands, and records every request (method, path, query, form,
  * Authorization). It is not splunkd: it knows only the state a test gives it.
  */
 import https from "node:https";
@@ -38,6 +38,8 @@ export interface StandinApp {
   savedSearches: string[];
   /** conf-macros stanzas: name -> definition */
   macros: { [name: string]: string };
+  /** Other settings of conf-macros stanzas (iseval, disabled), name -> key -> value. */
+  macroSettings?: { [name: string]: { [key: string]: string } };
 }
 
 export interface StandinState {
@@ -200,7 +202,24 @@ export async function startSplunkStandin(configure?: (state: StandinState) => vo
       const entries = Object.entries(app.commands).map(([name, settings]) => entry(`${base}/configs/conf-commands`, name, appName, settings));
       return json(200, feed(origin, state.version, entries));
     }
-    const macro = /^configs\/conf-macros(?:\/([^/]+))?$/.exec(rest);
+    if (method === "GET" && rest === "configs/conf-savedsearches") {
+      const entries = app.savedSearches.map((name) => entry(`${base}/configs/conf-savedsearches`, name, appName, {}));
+      return json(200, feed(origin, state.version, entries));
+    }
+    const macro = /^configs\/conf-macros(?:\/([^/]+))?(\/enable)?$/.exec(rest);
+    // splunkd reports disabled as a JSON boolean and every other setting as text.
+    const macroContent = (name: string) => {
+      const settings = (app.macroSettings && app.macroSettings[name]) || {};
+      return { ...settings, definition: app.macros[name], disabled: settings.disabled === "1" };
+    };
+    const setMacro = (name: string, key: string, value: string) => {
+      app.macroSettings = app.macroSettings || {};
+      app.macroSettings[name] = { ...app.macroSettings[name], [key]: value };
+    };
+    if (macro && method === "GET" && macro[1] === undefined) {
+      const entries = Object.entries(app.macros).map(([name, definition]) => entry(`${base}/configs/conf-macros`, name, appName, { definition }));
+      return json(200, feed(origin, state.version, entries));
+    }
     if (macro) {
       const macroBase = `${base}/configs/conf-macros`;
       const name = macro[1] !== undefined ? macro[1] : String(form.name);
@@ -210,8 +229,14 @@ export async function startSplunkStandin(configure?: (state: StandinState) => vo
         return json(201, feed(origin, state.version, [entry(macroBase, name, appName, { definition: app.macros[name] })]));
       }
       if (app.macros[name] === undefined) return messages(404, "ERROR", `Could not find object id=${name}`);
-      if (method === "POST") app.macros[name] = String(form.definition);
-      return json(200, feed(origin, state.version, [entry(macroBase, name, appName, { definition: app.macros[name] })]));
+      if (method === "POST" && macro[2] !== undefined) setMacro(name, "disabled", "0");
+      else if (method === "POST") {
+        for (const [key, value] of Object.entries(form)) {
+          if (key === "definition") app.macros[name] = String(value);
+          else if (key !== "output_mode") setMacro(name, key, String(value));
+        }
+      }
+      return json(200, feed(origin, state.version, [entry(macroBase, name, appName, macroContent(name))]));
     }
     return messages(404, "ERROR", `Not Found: the stand-in does not serve ${method} ${base}/${rest}`);
   }
