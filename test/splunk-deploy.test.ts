@@ -59,7 +59,7 @@ describe("splunk deploy --splunk-home (unpack into etc/apps on this host)", () =
         filesUnder(STAGED_APP)
           .map((file) => {
             // A new app: splunkd reads it, its confs and its command, when it starts.
-            const effect = file === "README.md" ? "nothing to do (splunkd does not read it)" : "takes effect after a restart of splunkd";
+            const effect = /^README(\.md$|\/)/.test(file) ? "nothing to do (splunkd does not read it)" : "takes effect after a restart of splunkd";
             return `added ${file}: ${effect}\n`;
           })
           .join("") +

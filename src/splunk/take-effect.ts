@@ -9,7 +9,9 @@
  *   it restarts or reloads it. The reload endpoints named here (POST /services/apps/local/<app>/_reload
  *   on splunkd, /debug/refresh in Splunk Web) are the ones the issue names and operators use; we
  *   found no page of Splunk's docs that lists which confs each reloads, so "or a restart" is always said.
- * - anything else (README, static files): nothing splunkd reads.
+ * - default/eks_pod_scan.conf: read by bin/ekspodscan.py when a search starts the command, never by
+ *   splunkd, so like bin/ it takes effect at the next search.
+ * - anything else (README, README/*.spec, static files): nothing splunkd reads.
  * Over REST, splunkd installs the package itself and serves the stanzas it loaded: a conf whose stanzas
  * changed as splunkd reports them is in effect already, except commands.conf.
  */
@@ -29,7 +31,7 @@ export interface FileChange {
 /** What makes a change to this app file take effect in a splunkd that has the app. */
 export function effectOf(relativePath: string): Effect {
   if (relativePath === "default/commands.conf") return "restart";
-  if (relativePath.startsWith("bin/")) return "next-search";
+  if (relativePath.startsWith("bin/") || relativePath === "default/eks_pod_scan.conf") return "next-search";
   if (/^default\/.*\.conf$/.test(relativePath) || /^metadata\/[^/]+\.meta$/.test(relativePath)) return "reload";
   if (relativePath.startsWith("default/data/")) return "reload"; // views and navigation
   return "nothing";
