@@ -97,13 +97,14 @@ export function summarize(runs: RunResult[]): RepeatedResult {
 }
 
 /** Milliseconds from spawn to a complete getinfo reply chunk, over `runs` fresh processes. */
-export async function timeToGetinfo(bin: string, script: string, runs: number): Promise<{ median: number; p95: number }> {
+/** Spawn to a whole getinfo reply, `runs` times: `bin script`, with `env` when given (else ours). */
+export async function timeToGetinfo(bin: string, script: string, runs: number, env?: NodeJS.ProcessEnv): Promise<{ median: number; p95: number }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     times.push(
       await new Promise<number>((resolve, reject) => {
         const start = process.hrtime.bigint();
-        const child = spawn(bin, [script], { stdio: ["pipe", "pipe", "inherit"] });
+        const child = spawn(bin, [script], { env, stdio: ["pipe", "pipe", env ? "ignore" : "inherit"] });
         let got = Buffer.alloc(0);
         let ms = 0;
         child.on("error", reject);

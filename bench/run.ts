@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, statSync, existsSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import path from "path";
 import { writeMapStream, getinfoChunk } from "./stream";
-import { median, runProcess, runRepeated, summarize, timeToGetinfo, RunResult, RepeatedResult } from "./measure";
+import { median, runProcess, runRepeated, summarize, RunResult, RepeatedResult } from "./measure";
+import { measureStartup } from "./startup";
 import { ChunkDecoder, encodeChunk } from "../src/scp/framing";
 import { decodeCsv, encodeCsv } from "../src/scp/csv";
 import { Cell } from "../src/scp/types";
@@ -170,17 +171,11 @@ async function main() {
     console.log(`  our pipeline takes ${fmt(overCsvScan, 2)}x the csv-scan floor, ${fmt(pipeline.seconds / floors["protocol"].seconds, 2)}x the protocol floor; csv-parse takes ${fmt(floors["csv-parse"].seconds / floors["csv-split"].seconds, 2)}x our csv split`);
 
     console.log("");
-    console.log(`start-up: spawn to getinfo reply (median of ${GETINFO_RUNS}, p95)`);
-    const startup: { [label: string]: number | null } = {};
-    for (const [label, bin] of [["node " + process.version, node], ["node v8.17.0", NODE8]] as Array<[string, string]>) {
-      if (!existsSync(bin)) {
-        startup[label] = null;
-        console.log(`  ${label.padEnd(14)} skipped, ${bin} is missing`);
-        continue;
-      }
-      const t = await timeToGetinfo(bin, BUNDLE, GETINFO_RUNS);
-      startup[label] = t.p95;
-      console.log(`  ${label.padEnd(14)} ${fmt(t.median, 1)} ms  (p95 ${fmt(t.p95, 1)} ms)`);
+    console.log(`start-up: spawn to getinfo reply (median of ${GETINFO_RUNS}, p95); the launcher rows as splunkd starts it`);
+    const startup = await measureStartup(ROOT, BUNDLE, NODE8, GETINFO_RUNS);
+    for (const row of startup) {
+      if (row.median === null) console.log(`  ${row.label.padEnd(44)} skipped, ${row.note}`);
+      else console.log(`  ${row.label.padEnd(44)} ${fmt(row.median, 1)} ms  (p95 ${fmt(row.p95!, 1)} ms)`);
     }
     const bundleKB = statSync(BUNDLE).size / 1024;
     console.log("");
@@ -193,9 +188,11 @@ async function main() {
     console.log(`targets (figures at ${fmt(EVENTS)} events${EVENTS === 1000000 ? "" : "; the targets are stated for 1,000,000"}):`);
     console.log(targetLine(pipelineRate >= TARGET.pipelineEventsPerSecond, `stats pipeline >= ${fmt(TARGET.pipelineEventsPerSecond)} events/s`, `${fmt(pipelineRate)} events/s`));
     console.log(targetLine(overCsvScan <= TARGET.pipelineOverCsvScan, `pipeline time <= ${TARGET.pipelineOverCsvScan}x the csv-scan floor`, `${fmt(overCsvScan, 2)}x`));
-    for (const label of Object.keys(startup)) {
-      const p95 = startup[label];
-      console.log(targetLine(p95 === null ? null : p95 <= TARGET.getinfoMs, `getinfo answered <= ${TARGET.getinfoMs} ms after spawn, ${label}`, p95 === null ? "" : `p95 ${fmt(p95, 1)} ms`));
+    for (const row of startup) {
+      // Bare node is held to its p95; the launcher to its median (p50), as issue 11 states it.
+      const figure = row.through === "bare" ? row.p95 : row.median;
+      const what = `getinfo answered <= ${TARGET.getinfoMs} ms after spawn (${row.through === "bare" ? "p95" : "p50"}), ${row.label}`;
+      console.log(targetLine(figure === null ? null : figure <= TARGET.getinfoMs, what, figure === null ? "" : `${fmt(figure, 1)} ms`));
     }
     console.log(targetLine(mapMB < TARGET.mapRssMB, `map phase peak RSS < ${TARGET.mapRssMB} MB`, `${fmt(mapMB, 1)} MB`));
     console.log(
