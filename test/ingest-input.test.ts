@@ -4,11 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { IndexedEvent, timeFromRfc3339 } from "../src/local/event";
-import { FieldSelection } from "../src/local/flatten";
-import { InputUsageError } from "../src/local/formats";
-import { ReadOptions, readEvents } from "../src/local/reader";
-import { InputReport } from "../src/local/report";
+import { IndexedEvent, timeFromRfc3339 } from "../src/ingest/event";
+import { FieldSelection } from "../src/ingest/flatten";
+import { InputUsageError } from "../src/ingest/formats";
+import { ReadOptions, readEvents } from "../src/ingest/reader";
+import { InputReport } from "../src/ingest/report";
 
 const audit = JSON.parse(readFileSync("../shared/reference/eks-audit-example-event.json", "utf8"));
 const auditLine = JSON.stringify(audit);
