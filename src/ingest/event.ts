@@ -30,26 +30,69 @@ export function timeFromEpochMillis(millis: number): string {
   return ms === 0 ? String(seconds) : `${seconds}.${String(ms).padStart(3, "0")}`;
 }
 
-const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s*(Z|UTC|GMT|[+-]\d\d:?\d\d)$/i;
+/**
+ * An audit timestamp: RFC 3339 (`T`, 0-9 fractional digits, `Z` or an offset), or the same with a
+ * space and optionally no zone (Panther's `2022-11-29 00:09:04.38`, read as UTC) or a zone name.
+ */
+const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?|[ ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?)(?:([Zz])|([+-])(\d\d):?(\d\d)|\s*(UTC|GMT))?$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
 
 /**
- * _time from an RFC 3339 timestamp (requestReceivedTimestamp, microsecond precision), keeping up to
- * six fractional digits as Splunk's timestamp extraction does. Undefined when it is not one.
+ * _time from an audit timestamp, keeping up to six fractional digits as Splunk's timestamp
+ * extraction does. Undefined when it is none, names no real date or time (OpenShift's and Falco's
+ * placeholder `9999-99-99T99:99:99.999999Z`: month 99 does not exist, so Splunk finds no time in
+ * it either) or falls before 1970.
  */
-export function timeFromRfc3339(text: string): string | undefined {
-  const m = RFC3339.exec(text.trim());
+export function timeFromTimestamp(text: string): string | undefined {
+  const m = TIMESTAMP.exec(text.trim());
   if (!m) return undefined;
-  const [, year, month, day, hour, minute, second, fraction, zone] = m;
-  let seconds = Date.UTC(+year, +month - 1, +day, +hour, +minute, +second) / 1000;
-  if (Number.isNaN(seconds)) return undefined;
-  if (/^[+-]/.test(zone)) {
-    const digits = zone.replace(":", "");
-    const offset = (+digits.slice(1, 3) * 60 + +digits.slice(3, 5)) * 60;
-    seconds += digits[0] === "+" ? -offset : offset;
+  const spaced = m[4] === undefined;
+  const zoned = m[12] !== undefined || m[13] !== undefined || m[16] !== undefined;
+  if (!spaced && !zoned) return undefined; // RFC 3339 always names its zone
+  const [year, month, day] = [+m[1], +m[2], +m[3]];
+  if (year < 1970) return undefined;
+  const [hour, minute, second] = spaced ? [+m[8], +m[9], +m[10]] : [+m[4], +m[5], +m[6]];
+  const fraction = (spaced ? m[11] : m[7]) || "";
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined; // 60: a leap second, as RFC 3339 allows
+  let seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+  if (m[13] !== undefined) {
+    const [offsetHours, offsetMinutes] = [+m[14], +m[15]];
+    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    const offset = (offsetHours * 60 + offsetMinutes) * 60;
+    seconds += m[13] === "+" ? -offset : offset;
   }
-  const micros = (fraction || "").slice(0, 6).replace(/0+$/, "");
+  if (seconds < 0) return undefined;
+  const micros = fraction.slice(0, 6).replace(/0+$/, "");
   return micros === "" ? String(seconds) : `${seconds}.${micros}`;
 }
+
+/**
+ * The fields an audit event's time is read from when no CloudWatch timestamp comes with it, first
+ * usable one wins: when the API server received the request, when the stage was reached, then the
+ * older audit.k8s.io events' `timestamp` and `metadata.creationTimestamp`.
+ */
+const AUDIT_TIME_FIELDS = ["requestReceivedTimestamp", "stageTimestamp", "timestamp"];
+
+export function auditTime(body: unknown): string | undefined {
+  if (body === null || typeof body !== "object") return undefined;
+  const event = body as { [key: string]: unknown };
+  for (const field of AUDIT_TIME_FIELDS) {
+    const stamp = event[field];
+    const time = typeof stamp === "string" ? timeFromTimestamp(stamp) : undefined;
+    if (time !== undefined) return time;
+  }
+  const metadata = event.metadata;
+  if (metadata === null || typeof metadata !== "object") return undefined;
+  const created = (metadata as { [key: string]: unknown }).creationTimestamp;
+  return typeof created === "string" ? timeFromTimestamp(created) : undefined;
+}
+
+/** The time of an event that has none yet: the reader assigns one as Splunk does (see TimeAssigner). */
+export const NO_TIME = "";
 
 /** _time given as epoch seconds text ("1701960293.358"), as Splunk's exports may carry it. */
 export function timeFromEpochText(text: string): string | undefined {
@@ -67,18 +110,9 @@ export function cloudWatchStream(source: string): string {
   return colon < 0 ? "" : source.slice(colon + 1);
 }
 
-/** Why an audit log message cannot be an event, or undefined when it can. */
-export function auditEventProblem(body: unknown): string | undefined {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return "not a JSON object";
-  const event = body as { [key: string]: unknown };
-  const missing = ["kind", "verb", "requestURI", "user"].filter((key) => event[key] === undefined);
-  if (missing.length > 0) return `not a Kubernetes audit event (no ${missing.join(", ")})`;
-  if (event.kind !== "Event") return `not a Kubernetes audit event (kind ${JSON.stringify(event.kind)})`;
-  return undefined;
-}
-
-export function isAuditEvent(body: unknown): boolean {
-  return auditEventProblem(body) === undefined;
+/** Splunk indexes any JSON object as an event; one without the audit fields is read and just does not match. */
+export function isJsonObject(body: unknown): body is { [key: string]: unknown } {
+  return body !== null && typeof body === "object" && !Array.isArray(body);
 }
 
 export function makeEvent(
