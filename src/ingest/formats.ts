@@ -206,8 +206,8 @@ function decodeLambda(data: unknown, options: DecodeOptions, sink: DecodeSink): 
   let envelope: unknown;
   try {
     envelope = JSON.parse(text);
-  } catch (err) {
-    sink.reject(`awslogs.data: not valid JSON (${(err as Error).message})`);
+  } catch {
+    sink.reject("awslogs.data: not valid JSON");
     return;
   }
   if (!isObject(envelope) || !("messageType" in envelope && "logEvents" in envelope)) {
