@@ -13,6 +13,7 @@ import { compileFilter } from "../local/filter-macro";
 import { readEvents } from "../ingest/reader";
 import { InputReport } from "../ingest/report";
 import { awsNameWarnings } from "../ingest/aws-names";
+import { mayMatchPodScan } from "../ingest/prefilter";
 import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } from "../local/saved-search";
 import { runSearch } from "../local/splunkd";
 import { Table } from "../scp/types";
@@ -153,7 +154,8 @@ export async function run(argv: string[]): Promise<number> {
       baseSearch: 'search sourcetype="aws:cloudwatchlogs:eks"',
       onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
       events: (selection) =>
-        readEvents(inputs, { ...names, selection }, report),
+        // annotate returns every event; stats and filter only those that can match, so the others need no parse.
+        readEvents(inputs, { ...names, selection, mayMatch: mode === "annotate" ? undefined : mayMatchPodScan }, report),
     });
   } catch (err) {
     if (err instanceof InputUsageError) throw new CliError(err.message, EXIT.usage);

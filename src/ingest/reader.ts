@@ -26,7 +26,7 @@ export interface ReadOptions {
 
 /** After this many values that fit no format and none that does, the file is not an export at all. */
 const UNRECOGNISED_LIMIT = 20;
-const READ_CHUNK_BYTES = 1 << 16;
+const READ_CHUNK_BYTES = 1 << 20;
 
 export function displayName(path: string): string {
   return path === "-" ? "<stdin>" : path;
