@@ -14,6 +14,7 @@ import { measureStartup } from "./startup";
 import { ChunkDecoder, encodeChunk } from "../src/scp/framing";
 import { decodeCsv, encodeCsv } from "../src/scp/csv";
 import { Cell } from "../src/scp/types";
+import { HUNT_TARGET, measureHunt } from "./hunt";
 
 const ROOT = path.resolve(__dirname, "..");
 const BUNDLE = path.join(ROOT, "app", "bin", "ekspodscan.js");
@@ -181,6 +182,10 @@ async function main() {
     console.log("");
     console.log(`bundle: app/bin/ekspodscan.js ${fmt(bundleKB, 1)} KB`);
 
+    console.log("");
+    const hunt = await measureHunt(dir);
+    for (const line of hunt.lines) console.log(line);
+
     const mapMB = map.rss / 1024;
     const smallMB = small.rss / 1024;
     const flatAllowanceMB = Math.max(TARGET.flatRatio * smallMB, TARGET.flatMB);
@@ -204,6 +209,8 @@ async function main() {
     );
     console.log(`     (flat: peak RSS at ${fmt(EVENTS)} events <= peak at ${fmt(SMALL_EVENTS)} + max(${TARGET.flatRatio * 100}% of it, ${TARGET.flatMB} MB))`);
     console.log(targetLine(bundleKB < TARGET.bundleKB, `bundle < ${TARGET.bundleKB} KB`, `${fmt(bundleKB, 1)} KB`));
+    console.log(targetLine(hunt.speedOverGunzip >= HUNT_TARGET.overGunzip, `hunt >= ${HUNT_TARGET.overGunzip * 100}% of node's gunzip speed`, `${fmt(100 * hunt.speedOverGunzip)}% on ${fmt(hunt.exportMB, 1)} MB`));
+    console.log(targetLine(hunt.bigInputRssMB <= HUNT_TARGET.bigInputRssMB, `hunt peak RSS <= ${HUNT_TARGET.bigInputRssMB} MB for >= 1 GB of input`, `${fmt(hunt.bigInputRssMB, 1)} MB on ${fmt(hunt.bigInputMB)} MB`));
     console.log("");
     console.log(`bench took ${fmt((Date.now() - benchStart) / 1000, 1)} s`);
   } finally {

@@ -5,8 +5,8 @@ import path from "node:path";
 import { decodeCsv } from "../src/scp/csv";
 import { splitSearchArgs } from "../src/local/args";
 import { CommandFailure } from "../src/local/command-process";
-import { IndexedEvent } from "../src/local/event";
-import { FieldSelection } from "../src/local/flatten";
+import { IndexedEvent } from "../src/ingest/event";
+import { FieldSelection } from "../src/ingest/flatten";
 import { runSearch } from "../src/local/splunkd";
 
 // A stand-in for ekspodscan that records every chunk it receives and answers like the real command:

@@ -8,10 +8,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { resultColumns } from "../detection/stats";
 import { CommandFailure } from "../local/command-process";
-import { InputUsageError } from "../local/formats";
+import { InputUsageError } from "../ingest/formats";
 import { compileFilter } from "../local/filter-macro";
-import { readEvents } from "../local/reader";
-import { InputReport } from "../local/report";
+import { readEvents } from "../ingest/reader";
+import { InputReport } from "../ingest/report";
+import { awsNameWarnings } from "../ingest/aws-names";
+import { mayMatchPodScan } from "../ingest/prefilter";
 import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } from "../local/saved-search";
 import { runSearch } from "../local/splunkd";
 import { Table } from "../scp/types";
@@ -25,8 +27,9 @@ const USAGE = `usage: eks-pod-scan hunt --input FILE [--input FILE ...] [options
 
 Replays exported EKS audit logs through the ekspodscan search command as splunkd would, and prints
 the hunting search's rows. FILE may be gzip-compressed; "-" reads stdin. Formats, recognised per record:
-CloudWatch Logs subscription envelopes (Firehose/Lambda), \`aws logs filter-log-events\` or
-\`get-log-events\` JSON output, Kubernetes audit events as JSON lines, Splunk JSON export.
+CloudWatch Logs subscription envelopes (Firehose, or Lambda's {"awslogs":{"data":...}}), \`aws logs
+filter-log-events\` or \`get-log-events\` JSON output, Kubernetes audit events as JSON lines, Splunk
+JSON export.
 
 options:
   --input FILE          an export to read (repeatable; "-" for stdin)
@@ -36,6 +39,7 @@ options:
   --region REGION       region in the source the AWS add-on builds (default us-east-1)
   --source SOURCE       use this source for every event
   --log-group GROUP     log group of \`aws logs\` output (it does not name one)
+  --log-stream STREAM   log stream of \`aws logs get-log-events\` output (it does not name one)
   --tz UTC|local        time zone of firstTime/lastTime (default UTC)
   --app DIR             apply the filter macro of this app directory (local/ over default/): the
                         filters \`eks-pod-scan tune\` writes; hunt runs no other SPL, and says so
@@ -54,6 +58,7 @@ const OPTIONS = {
   region: { type: "string", default: "us-east-1" },
   source: { type: "string" },
   "log-group": { type: "string" },
+  "log-stream": { type: "string" },
   tz: { type: "string", default: "UTC" },
   app: { type: "string" },
   mode: { type: "string", default: "stats" },
@@ -138,6 +143,8 @@ export async function run(argv: string[]): Promise<number> {
   const totalBytes = checkInputs(inputs);
   const stderr = { write: (text: string) => void process.stderr.write(text), isTTY: !!process.stderr.isTTY, now: () => Date.now() };
   const report = new InputReport(stderr, totalBytes);
+  const names = { region: values.region, source: values.source, logGroup: values["log-group"], logStream: values["log-stream"] };
+  for (const warning of awsNameWarnings(names)) process.stderr.write(`hunt: warning: ${warning}\n`);
 
   let table;
   let opened = false; // the events are opened once the command has answered getinfo
@@ -149,7 +156,8 @@ export async function run(argv: string[]): Promise<number> {
       onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
       events: (selection) => {
         opened = true;
-        return readEvents(inputs, { region: values.region, source: values.source, logGroup: values["log-group"], selection }, report);
+        // annotate returns every event; stats and filter only those that can match, so the others need no parse.
+        return readEvents(inputs, { ...names, selection, mayMatch: mode === "annotate" ? undefined : mayMatchPodScan }, report);
       },
     });
   } catch (err) {

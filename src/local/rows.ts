@@ -4,8 +4,8 @@
  * per chunk, and the last chunk marked finished.
  */
 import { Cell } from "../scp/types";
-import { IndexedEvent } from "./event";
-import { FieldSelection } from "./flatten";
+import { IndexedEvent } from "../ingest/event";
+import { FieldSelection } from "../ingest/flatten";
 import { csvHeader, csvRow } from "./splunkd-csv";
 
 export interface Projection {

@@ -17,8 +17,8 @@ import { decodeCsv } from "../scp/csv";
 import { Cell, Chunk, Table } from "../scp/types";
 import { splitSearchArgs } from "./args";
 import { CommandFailure, CommandProcess, CommandSpec, MessageSink } from "./command-process";
-import { IndexedEvent } from "./event";
-import { FieldSelection } from "./flatten";
+import { IndexedEvent } from "../ingest/event";
+import { FieldSelection } from "../ingest/flatten";
 import { ExecuteBody, Projection, executeBodies, selectionFor } from "./rows";
 import { splunkdCsv } from "./splunkd-csv";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { JsonScanner, ScannerOptions, Scanned } from "../src/local/json-scanner";
+import { JsonScanner, ScannerOptions, Scanned } from "../src/ingest/json-scanner";
 
 const BYTE_BY_BYTE: ScannerOptions = { fastLines: false };
 

@@ -8,7 +8,7 @@
 import { Readable, pipeline } from "node:stream";
 import { Gunzip, createGunzip } from "node:zlib";
 
-const CHUNK_BYTES = 1 << 16;
+const CHUNK_BYTES = 1 << 18;
 
 /**
  * The decompressed bytes of `compressed`. `replay` reads the same compressed bytes again (a file);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { FieldSelection, flattenJson } from "../src/local/flatten";
+import { FieldSelection, flattenJson } from "../src/ingest/flatten";
 
 const example = JSON.parse(readFileSync("../shared/reference/eks-audit-example-event.json", "utf8"));
 

@@ -4,11 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { IndexedEvent, timeFromRfc3339 } from "../src/local/event";
-import { FieldSelection } from "../src/local/flatten";
-import { InputUsageError } from "../src/local/formats";
-import { ReadOptions, readEvents } from "../src/local/reader";
-import { InputReport } from "../src/local/report";
+import { IndexedEvent, timeFromTimestamp } from "../src/ingest/event";
+import { FieldSelection } from "../src/ingest/flatten";
+import { FORMAT_HELP, InputUsageError } from "../src/ingest/formats";
+import { ReadOptions, readEvents } from "../src/ingest/reader";
+import { InputReport } from "../src/ingest/report";
 
 const audit = JSON.parse(readFileSync("../shared/reference/eks-audit-example-event.json", "utf8"));
 const auditLine = JSON.stringify(audit);
@@ -174,26 +174,34 @@ describe("hunt input: the four export formats", () => {
 });
 
 describe("hunt input: rejected records are counted and reported with file and line", () => {
-  it("a non-JSON line, an event without the audit fields, a bad message in an audit stream", async () => {
+  it("only what is not JSON or not an object is rejected; any other object is an event, as Splunk indexes it", async () => {
     const p = file("mixed.jsonl", [
       auditLine,
       "Dec 07 14:44:53 not json at all",
       JSON.stringify({ kind: "Event", apiVersion: "audit.k8s.io/v1", verb: "get" }),
       JSON.stringify({ ...audit, requestReceivedTimestamp: "yesterday" }),
-      envelope([{ timestamp: 1, message: "{oops" }]),
+      envelope([{ timestamp: 1, message: "{oops" }, { timestamp: 2, message: "[1]" }]),
       JSON.stringify({ hello: "world" }),
+      "[42]",
       anonymousList,
     ].join("\n"));
     const { events, stderr, report } = await read([p]);
-    expect(events.map((e) => e.time)).to.deep.equal(["1701960293.358394", "1701960300"]);
-    expect(report.rejected).to.equal(5);
+    // Line 3 has no time: the previous event's; line 4's requestReceivedTimestamp is none: its stageTimestamp.
+    expect(events.map((e) => [e.time, e.raw.slice(0, 12)])).to.deep.equal([
+      ["1701960293.358394", auditLine.slice(0, 12)],
+      ["1701960293.358394", '{"kind":"Eve'],
+      ["1701960293.375985", auditLine.slice(0, 12)],
+      ["1701960293.375985", '{"hello":"wo'],
+      ["1701960300", anonymousList.slice(0, 12)],
+    ]);
+    expect(report.rejected).to.equal(4);
     expect(stderr).to.equal(
       `hunt: rejected ${p}:2: not JSON (a line must hold a JSON object)\n` +
-        `hunt: rejected ${p}:3: not a Kubernetes audit event (no requestURI, user)\n` +
-        `hunt: rejected ${p}:4: audit event has no valid requestReceivedTimestamp\n` +
         `hunt: rejected ${p}:5: logEvents[0]: message is not JSON\n` +
-        `hunt: rejected ${p}:6: not a recognised record; expected one of: CloudWatch Logs subscription envelopes (messageType, logGroup, logStream, logEvents), \`aws logs filter-log-events\`/\`get-log-events\` output (events[]), Kubernetes audit events as JSON lines (kind: Event, apiVersion: audit.k8s.io/v1), Splunk JSON export lines ({"result":{"_raw":...}})\n` +
-        "hunt: read 2 events from 1 input; 5 rejected\n",
+        `hunt: rejected ${p}:5: logEvents[1]: message is not a JSON object\n` +
+        `hunt: rejected ${p}:7: [0]: not a JSON object; ${FORMAT_HELP}\n` +
+        "hunt: read 5 events from 1 input; 4 rejected\n" +
+        "hunt: warning: 2 events carry no usable time; given, as Splunk does, the previous event's time from the same source, else the file's modification time, else the current time\n",
     );
   });
 
@@ -232,23 +240,23 @@ describe("hunt input: rejected records are counted and reported with file and li
   });
 
   it("a file in no known format is given up after 20 records, with one message naming the formats", async () => {
-    const p = file("table.csv", Array.from({ length: 100 }, (_, i) => `{"row":${i}}`).join("\n"));
+    const p = file("table.csv", Array.from({ length: 100 }, (_, i) => `row,${i}`).join("\n"));
     const { stderr, report } = await read([p]);
     const lines = stderr.trim().split("\n");
     expect(report.rejected).to.equal(21);
     expect(lines.length).to.equal(22);
-    expect(lines[19]).to.match(new RegExp(`^hunt: rejected ${p}:20: not a recognised record; expected one of: `));
-    expect(lines[20]).to.match(new RegExp(`^hunt: rejected ${p}:20: stopped reading: no record fits a known format; expected one of: `));
+    expect(lines[19]).to.equal(`hunt: rejected ${p}:20: not JSON (a line must hold a JSON object)`);
+    expect(lines[20]).to.equal(`hunt: rejected ${p}:20: stopped reading: no record fits a known format; ${FORMAT_HELP}`);
     expect(lines[21]).to.equal("hunt: read 0 events from 1 input; 21 rejected");
   });
 });
 
-describe("timeFromRfc3339", () => {
+describe("timeFromTimestamp", () => {
   it("keeps up to six fractional digits and applies offsets", () => {
-    expect(timeFromRfc3339("2023-12-07T14:44:53.358394Z")).to.equal("1701960293.358394");
-    expect(timeFromRfc3339("2023-12-07T15:44:53.1+01:00")).to.equal("1701960293.1");
-    expect(timeFromRfc3339("2023-12-07 14:44:53.000 UTC")).to.equal("1701960293");
-    expect(timeFromRfc3339("2023-12-07T14:44:53")).to.equal(undefined);
+    expect(timeFromTimestamp("2023-12-07T14:44:53.358394Z")).to.equal("1701960293.358394");
+    expect(timeFromTimestamp("2023-12-07T15:44:53.1+01:00")).to.equal("1701960293.1");
+    expect(timeFromTimestamp("2023-12-07 14:44:53.000 UTC")).to.equal("1701960293");
+    expect(timeFromTimestamp("2023-12-07T14:44:53")).to.equal(undefined);
   });
 });
 

@@ -3,25 +3,30 @@
  * its magic bytes, whatever the name), and yields the indexed events of each buffer. Memory stays flat:
  * only the JSON value being scanned and the events of the current buffer are held.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { IndexedEvent } from "./event";
 import { FieldSelection } from "./flatten";
 import { gunzipAll } from "./gunzip";
 import { DecodeOptions, FORMAT_HELP, InputUsageError, decodeParsed, decodeValue } from "./formats";
 import { JsonScanner, Scanned } from "./json-scanner";
 import { InputReport } from "./report";
+import { TimeAssigner } from "./time-assigner";
 
 export interface ReadOptions {
   region: string;
   source?: string;
   logGroup?: string;
+  logStream?: string;
   selection: FieldSelection;
+  /** See DecodeOptions.mayMatch; unset reads every event whole (annotate mode returns them all). */
+  mayMatch?: (message: string) => boolean;
+  now?: () => number; // the current time, for events with no time of their own read from stdin
   stdin?: NodeJS.ReadableStream; // "-" reads this (process.stdin by default)
 }
 
 /** After this many values that fit no format and none that does, the file is not an export at all. */
 const UNRECOGNISED_LIMIT = 20;
-const READ_CHUNK_BYTES = 1 << 16;
+const READ_CHUNK_BYTES = 1 << 20;
 
 export function displayName(path: string): string {
   return path === "-" ? "<stdin>" : path;
@@ -70,13 +75,34 @@ function describeReadError(err: unknown): string {
 
 export async function* readEvents(paths: string[], options: ReadOptions, report: InputReport): AsyncGenerator<IndexedEvent[]> {
   const counter = { bytes: 0 };
-  for (const path of paths) {
-    report.inputs++;
-    yield* readOne(path, options, report, counter);
+  const times = new TimeAssigner(options.now);
+  try {
+    for (const path of paths) {
+      report.inputs++;
+      yield* readOne(path, options, report, counter, times);
+    }
+  } finally {
+    report.timeAssigned += times.assigned;
   }
 }
 
-async function* readOne(path: string, options: ReadOptions, report: InputReport, counter: { bytes: number }): AsyncGenerator<IndexedEvent[]> {
+/** The modification time of an input file, the time Splunk gives its events that carry none. */
+function modifiedMillis(path: string): number | undefined {
+  if (path === "-") return undefined;
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+async function* readOne(
+  path: string,
+  options: ReadOptions,
+  report: InputReport,
+  counter: { bytes: number },
+  times: TimeAssigner,
+): AsyncGenerator<IndexedEvent[]> {
   const file = displayName(path);
   const stream = path === "-" ? options.stdin || process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const scanner = new JsonScanner();
@@ -84,9 +110,12 @@ async function* readOne(path: string, options: ReadOptions, report: InputReport,
     region: options.region,
     source: options.source,
     logGroup: options.logGroup,
+    logStream: options.logStream,
     fileSource: path === "-" ? "stdin" : path,
     selection: options.selection,
+    mayMatch: options.mayMatch,
   };
+  const fileMillis = modifiedMillis(path);
   let recognised = false;
   let unrecognised = 0;
   let batch: IndexedEvent[] = [];
@@ -94,10 +123,16 @@ async function* readOne(path: string, options: ReadOptions, report: InputReport,
   const sink = {
     event: (event: IndexedEvent) => {
       report.events++;
+      event.time = times.timeOf(event.source, event.time, fileMillis);
       batch.push(event);
+    },
+    passed: (source: string, time: string) => {
+      report.events++;
+      times.timeOf(source, time, fileMillis);
     },
     reject: (message: string) => report.reject(file, line, message),
     skip: (reason: string) => report.skip(reason),
+    warn: (reason: string) => report.warn(reason),
   };
 
   const decodeLine = (text: string, lineNumber: number): boolean => {
@@ -120,7 +155,7 @@ async function* readOne(path: string, options: ReadOptions, report: InputReport,
       let fits: boolean;
       if (item.kind === "error") {
         report.reject(file, item.line, item.message);
-        continue;
+        fits = false;
       } else if (item.kind === "line") {
         fits = decodeLine(item.text, item.line);
       } else {

@@ -23,6 +23,9 @@ export class InputReport {
   rejected = 0;
   inputs = 0;
   readonly skipped = new Map<string, number>();
+  readonly warnings = new Map<string, number>();
+  /** Events that carried no usable time and were given one (see TimeAssigner). */
+  timeAssigned = 0;
   private readonly detailsShown = new Map<string, number>();
   private readonly started: number;
   private lastProgress = 0;
@@ -47,6 +50,11 @@ export class InputReport {
 
   skip(reason: string): void {
     this.skipped.set(reason, (this.skipped.get(reason) || 0) + 1);
+  }
+
+  /** Something about the input that may make the rows differ from Splunk's, counted and told once at the end. */
+  warn(reason: string): void {
+    this.warnings.set(reason, (this.warnings.get(reason) || 0) + 1);
   }
 
   /** A problem with a whole input (unreadable, truncated gzip): reported at once, counted as one rejection. */
@@ -83,6 +91,13 @@ export class InputReport {
     const inputs = this.inputs === 1 ? "1 input" : `${count(this.inputs)} inputs`;
     this.message(`read ${count(this.events)} events from ${inputs}${rate}; ${count(this.rejected)} rejected`);
     for (const [reason, n] of this.skipped) this.message(`skipped ${count(n)} ${reason}`);
+    if (this.timeAssigned > 0) {
+      this.message(
+        `warning: ${count(this.timeAssigned)} ${this.timeAssigned === 1 ? "event carries" : "events carry"} no usable time; ` +
+          "given, as Splunk does, the previous event's time from the same source, else the file's modification time, else the current time",
+      );
+    }
+    for (const [reason, n] of this.warnings) this.message(`warning: ${count(n)} ${reason}`);
   }
 
   private message(text: string): void {

@@ -1,27 +1,33 @@
 /**
- * The four export formats `hunt` reads, recognised value by value (so concatenated or mixed files work):
- *   cloudwatch  CloudWatch Logs subscription envelopes (Firehose/Lambda): messageType, logGroup, logStream, logEvents[]
- *   aws-cli     `aws logs filter-log-events` / `get-log-events` output: events[{logStreamName, timestamp, message}]
- *   audit       Kubernetes audit events (audit.k8s.io, kind Event), one JSON object per line
+ * The export formats `hunt` reads, recognised value by value (so concatenated or mixed files work):
+ *   cloudwatch  CloudWatch Logs subscription envelopes (Firehose): messageType, logGroup, logStream, logEvents[]
+ *   lambda      the same as a Lambda receives it: {"awslogs":{"data":"<base64 gzip of an envelope>"}}
+ *   aws-cli     `aws logs filter-log-events` / `get-log-events` output: events[{logStreamName?, timestamp, message}]
  *   splunk      Splunk's JSON export of events: {"result": {"_raw", "_time", "source", ...}} per line
+ *   audit       any other JSON object: an event as Splunk indexes it (Kubernetes audit events, one per line)
+ * A top-level JSON array holds records of these formats. Only what is not JSON or not an object is rejected.
  */
+import { gunzipSync } from "node:zlib";
 import { FieldSelection } from "./flatten";
 import {
   EKS_SOURCETYPE,
   IndexedEvent,
-  auditEventProblem,
+  NO_TIME,
+  auditTime,
   cloudWatchSource,
   cloudWatchStream,
+  isJsonObject,
   makeEvent,
   timeFromEpochMillis,
   timeFromEpochText,
-  timeFromRfc3339,
+  timeFromTimestamp,
 } from "./event";
 
-export type FormatName = "cloudwatch" | "aws-cli" | "audit" | "splunk";
+export type FormatName = "cloudwatch" | "lambda" | "aws-cli" | "audit" | "splunk";
 
 export const FORMAT_HELP =
   "expected one of: CloudWatch Logs subscription envelopes (messageType, logGroup, logStream, logEvents), " +
+  'the Lambda form of them ({"awslogs":{"data":"<base64 gzip>"}}), ' +
   "`aws logs filter-log-events`/`get-log-events` output (events[]), Kubernetes audit events as JSON lines " +
   '(kind: Event, apiVersion: audit.k8s.io/v1), Splunk JSON export lines ({"result":{"_raw":...}})';
 
@@ -29,15 +35,22 @@ export interface DecodeOptions {
   region: string;
   source?: string; // overrides every event's source
   logGroup?: string; // for aws-cli output, which does not name its log group
+  logStream?: string; // for get-log-events output, which does not name its log stream
   fileSource: string; // the source a file monitor would give events read from this file
   selection: FieldSelection;
+  /** When set: false for a log message no search of the command can match; it is counted, not built. */
+  mayMatch?: (message: string) => boolean;
 }
 
 /** Receives what one JSON value turned into. */
 export interface DecodeSink {
+  /** An event; its time is NO_TIME when it carries none (the reader assigns one). */
   event(event: IndexedEvent): void;
+  /** An event read but not built, because no search can match it (see DecodeOptions.mayMatch). */
+  passed(source: string, time: string): void;
   reject(message: string): void;
   skip(reason: string): void;
+  warn(reason: string): void;
 }
 
 /** A problem with the command line, not with the data (aws-cli output without --log-group). */
@@ -45,9 +58,10 @@ export class InputUsageError extends Error {}
 
 type Json = { [key: string]: unknown };
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
+const isObject = isJsonObject;
+
+/** A Lambda payload decompresses to one envelope, at most 1 MB as CloudWatch sends it; this bounds a bad one. */
+const MAX_LAMBDA_BYTES = 64 << 20;
 
 /** Decodes one scanned value; returns its format, or undefined when it fits none (already rejected). */
 export function decodeValue(text: string, isEventsItem: boolean, options: DecodeOptions, sink: DecodeSink): FormatName | undefined {
@@ -63,6 +77,15 @@ export function decodeValue(text: string, isEventsItem: boolean, options: Decode
 
 /** Decodes a value already parsed from `text`. */
 export function decodeParsed(value: unknown, text: string, isEventsItem: boolean, options: DecodeOptions, sink: DecodeSink): FormatName | undefined {
+  if (Array.isArray(value) && !isEventsItem) {
+    // A JSON array of records (Lambda test payloads are sent so): each element is one.
+    let format: FormatName | undefined;
+    value.forEach((item, index) => {
+      if (!isObject(item)) sink.reject(`[${index}]: not a JSON object; ${FORMAT_HELP}`);
+      else format = decodeParsed(item, JSON.stringify(item), false, options, sink) || format;
+    });
+    return format;
+  }
   if (!isObject(value)) {
     sink.reject(`not a JSON object; ${FORMAT_HELP}`);
     return undefined;
@@ -70,6 +93,10 @@ export function decodeParsed(value: unknown, text: string, isEventsItem: boolean
   if (isEventsItem) {
     decodeCliEvent(value, options, sink);
     return "aws-cli";
+  }
+  if (isObject(value.awslogs) && "data" in value.awslogs) {
+    decodeLambda(value.awslogs.data, options, sink);
+    return "lambda";
   }
   if ("messageType" in value && "logEvents" in value) {
     decodeEnvelope(value, options, sink);
@@ -79,13 +106,7 @@ export function decodeParsed(value: unknown, text: string, isEventsItem: boolean
     decodeSplunkExport(value, options, sink);
     return "splunk";
   }
-  if ("kind" in value || (typeof value.apiVersion === "string" && value.apiVersion.indexOf("audit.k8s.io/") === 0)) {
-    const problem = auditEventProblem(value);
-    if (problem) sink.reject(problem);
-    else decodeAuditLine(text, value, options, sink);
-    return "audit";
-  }
-  if (Array.isArray(value.events)) {
+  if (Array.isArray(value.events) && !("kind" in value)) {
     // `aws logs` output on one line (e.g. after `jq -c`): the scanner did not stream it.
     for (const item of value.events) {
       if (isObject(item)) decodeCliEvent(item, options, sink);
@@ -93,28 +114,23 @@ export function decodeParsed(value: unknown, text: string, isEventsItem: boolean
     }
     return "aws-cli";
   }
-  sink.reject(`not a recognised record; ${FORMAT_HELP}`);
-  return undefined;
-}
-
-/** Time of an audit event read without a CloudWatch timestamp: when the API server received it. */
-function auditTime(body: Json): string | undefined {
-  const stamp = body.requestReceivedTimestamp;
-  return typeof stamp === "string" ? timeFromRfc3339(stamp) : undefined;
-}
-
-function decodeAuditLine(text: string, body: Json, options: DecodeOptions, sink: DecodeSink): void {
-  const time = auditTime(body);
-  if (time === undefined) {
-    sink.reject("audit event has no valid requestReceivedTimestamp");
-    return;
-  }
-  sink.event(makeEvent(text, body, time, options.source || options.fileSource, options.selection));
+  // Any other object is an event, as Splunk indexes it: one without the audit fields just does not match.
+  sink.event(makeEvent(text, value, auditTime(value) || NO_TIME, options.source || options.fileSource, options.selection));
+  return "audit";
 }
 
 /** Audit streams hold the audit log; other EKS streams (authenticator, kube-apiserver, ...) hold plain text. */
-function isAuditStream(stream: string): boolean {
+export function isAuditStream(stream: string): boolean {
   return stream.indexOf("kube-apiserver-audit") === 0;
+}
+
+/** Whether a message could be a JSON object without parsing it: its first and last non-blank characters. */
+function looksLikeObject(message: string): boolean {
+  let start = 0;
+  let end = message.length - 1;
+  while (start <= end && message.charCodeAt(start) <= 0x20) start++;
+  while (end > start && message.charCodeAt(end) <= 0x20) end--;
+  return message.charCodeAt(start) === 0x7b && message.charCodeAt(end) === 0x7d;
 }
 
 /** One CloudWatch log event (message + timestamp) from `stream`, turned into an indexed event. */
@@ -131,11 +147,17 @@ function decodeLogMessage(
     sink.reject(`${where}: no message`);
     return;
   }
+  const cloudWatchTime = typeof timestamp === "number" && Number.isFinite(timestamp) && timestamp >= 0 ? timeFromEpochMillis(timestamp) : undefined;
+  const source = options.source || cloudWatchSource(options.region, logGroup, stream);
+  if (options.mayMatch !== undefined && cloudWatchTime !== undefined && looksLikeObject(message) && !options.mayMatch(message)) {
+    sink.passed(source, cloudWatchTime);
+    return;
+  }
   let body: unknown;
   let problem: string | undefined;
   try {
     body = JSON.parse(message);
-    problem = auditEventProblem(body);
+    if (!isObject(body)) problem = "message is not a JSON object";
   } catch {
     problem = "message is not JSON";
   }
@@ -144,37 +166,67 @@ function decodeLogMessage(
     else sink.skip("messages from log streams other than kube-apiserver-audit-*");
     return;
   }
-  const time = typeof timestamp === "number" && Number.isFinite(timestamp) ? timeFromEpochMillis(timestamp) : auditTime(body as Json);
-  if (time === undefined) {
-    sink.reject(`${where}: no timestamp and no valid requestReceivedTimestamp`);
-    return;
-  }
-  const source = options.source || cloudWatchSource(options.region, logGroup, stream);
+  const time = cloudWatchTime || auditTime(body) || NO_TIME;
   sink.event(makeEvent(message, body, time, source, options.selection));
 }
 
-function decodeEnvelope(envelope: Json, options: DecodeOptions, sink: DecodeSink): void {
+function decodeEnvelope(envelope: Json, options: DecodeOptions, sink: DecodeSink, where = ""): void {
   if (envelope.messageType === "CONTROL_MESSAGE") {
     sink.skip("CloudWatch CONTROL_MESSAGE envelopes");
     return;
   }
   const { logGroup, logStream, logEvents } = envelope;
   if (typeof logGroup !== "string" || typeof logStream !== "string" || !Array.isArray(logEvents)) {
-    sink.reject("CloudWatch envelope without logGroup, logStream or logEvents[]");
+    sink.reject(`${where}CloudWatch envelope without logGroup, logStream or logEvents[]`);
     return;
   }
   logEvents.forEach((logEvent: unknown, index) => {
-    const where = `logEvents[${index}]`;
-    if (!isObject(logEvent)) sink.reject(`${where}: not an object`);
-    else decodeLogMessage(logEvent.message, logEvent.timestamp, logGroup, logStream, where, options, sink);
+    const at = `${where}logEvents[${index}]`;
+    if (!isObject(logEvent)) sink.reject(`${at}: not an object`);
+    else decodeLogMessage(logEvent.message, logEvent.timestamp, logGroup, logStream, at, options, sink);
   });
+}
+
+/**
+ * What CloudWatch Logs hands a Lambda subscription: {"awslogs":{"data": base64 of the gzip of one
+ * subscription envelope}} (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample).
+ */
+function decodeLambda(data: unknown, options: DecodeOptions, sink: DecodeSink): void {
+  if (typeof data !== "string" || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(data)) {
+    sink.reject("awslogs.data: not base64");
+    return;
+  }
+  let text: string;
+  try {
+    text = gunzipSync(Buffer.from(data, "base64"), { maxOutputLength: MAX_LAMBDA_BYTES }).toString("utf8");
+  } catch (err) {
+    sink.reject(`awslogs.data: not gzip (${(err as Error).message})`);
+    return;
+  }
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(text);
+  } catch {
+    sink.reject("awslogs.data: not valid JSON");
+    return;
+  }
+  if (!isObject(envelope) || !("messageType" in envelope && "logEvents" in envelope)) {
+    sink.reject("awslogs.data: not a CloudWatch Logs subscription envelope (messageType, logGroup, logStream, logEvents)");
+    return;
+  }
+  decodeEnvelope(envelope, options, sink, "awslogs.data: ");
 }
 
 function decodeCliEvent(item: Json, options: DecodeOptions, sink: DecodeSink): void {
   if (options.logGroup === undefined) {
     throw new InputUsageError("this is `aws logs` output, which does not name its log group: pass --log-group /aws/eks/<cluster>/cluster");
   }
-  const stream = typeof item.logStreamName === "string" ? item.logStreamName : "";
+  // filter-log-events names each event's stream; get-log-events names none (it reads one stream).
+  let stream = typeof item.logStreamName === "string" ? item.logStreamName : options.logStream;
+  if (stream === undefined) {
+    sink.warn("events of `aws logs get-log-events` output name no log stream; their source ends in an empty one (pass --log-stream)");
+    stream = "";
+  }
   decodeLogMessage(item.message, item.timestamp, options.logGroup, stream, "events[]", options, sink);
 }
 
@@ -199,7 +251,7 @@ function decodeSplunkExport(line: Json, options: DecodeOptions, sink: DecodeSink
   let problem: string | undefined;
   try {
     body = JSON.parse(result._raw);
-    problem = auditEventProblem(body);
+    if (!isObject(body)) problem = "not a JSON object";
   } catch {
     problem = "not JSON";
   }
@@ -215,11 +267,7 @@ function decodeSplunkExport(line: Json, options: DecodeOptions, sink: DecodeSink
     return;
   }
   const exported = typeof result._time === "string" ? result._time : "";
-  const time = timeFromEpochText(exported) || timeFromRfc3339(exported) || auditTime(body as Json);
-  if (time === undefined) {
-    sink.reject("Splunk export result without a usable _time");
-    return;
-  }
+  const time = timeFromEpochText(exported) || timeFromTimestamp(exported) || auditTime(body) || NO_TIME;
   const source = options.source || exportedSource || options.fileSource;
   sink.event(makeEvent(result._raw, body, time, source, options.selection, EKS_SOURCETYPE));
 }

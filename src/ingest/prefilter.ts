@@ -1,0 +1,17 @@
+/**
+ * A raw-text test that rules a log message out before it is parsed, as Splunk's lexicon rules events
+ * out for a base search: a message the command could match (either match mode) must hold an
+ * anonymous caller (user system:anonymous, or group system:unauthenticated: the words "anonymous" or
+ * "unauthenticated", in any ASCII case, since the match folds only ASCII letters) and a pod-list URI
+ * (the word "pods" in any case, or a percent escape that may spell it). JSON may write any of those
+ * characters as a \u escape (\u0073ystem:anonymous), so a message with a \u escape of a letter, a
+ * digit or '%' is never ruled out. Other escapes (\/, \u0026 for '&') cannot hide these words.
+ * Proved against the full parse and match by a property test (test/ingest-prefilter.test.ts).
+ */
+const CALLER = /anonymous|unauthenticated|\\u00(?:[46][1-9a-f]|[57][0-9a])/i;
+const PODS = /pods|%|\\u00(?:25|3[0-9]|[46][1-9a-f]|[57][0-9a])/i;
+
+/** False only for a message no search of ekspodscan can match. */
+export function mayMatchPodScan(message: string): boolean {
+  return PODS.test(message) && CALLER.test(message);
+}
