@@ -63,8 +63,8 @@ describe("command bundle: real splunkd recordings", function () {
 
   it("countmatches.input: its arguments are not ours, so getinfo gets the exact error chunk and exit 1", async () => {
     const result = await runOnEveryNode(readRecording("countmatches.input"));
-    expectError(result, Buffer.alloc(0), 'Unrecognized option "fieldname". Valid options: mode, match, enrich.');
-    expect(result.stderr).to.equal('ekspodscan: error: Unrecognized option "fieldname". Valid options: mode, match, enrich.\n');
+    expectError(result, Buffer.alloc(0), 'Unrecognized option "fieldname". Valid options: mode, match, enrich, by.');
+    expect(result.stderr).to.equal('ekspodscan: error: Unrecognized option "fieldname". Valid options: mode, match, enrich, by.\n');
   });
 
   it("multibyte.input: no arguments, so mode=stats; nothing matches; one reply per chunk, exit 0", async () => {
@@ -108,7 +108,7 @@ describe("command bundle: real splunkd recordings", function () {
   it("sum.map.input and sum.reduce.input: the SDK's sum arguments are refused exactly", async () => {
     for (const name of ["sum.map.input", "sum.reduce.input"]) {
       const result = await runOnEveryNode(readRecording(name));
-      expectError(result, Buffer.alloc(0), 'Unrecognized option "total". Valid options: mode, match, enrich.');
+      expectError(result, Buffer.alloc(0), 'Unrecognized option "total". Valid options: mode, match, enrich, by.');
     }
   });
 

@@ -6,8 +6,8 @@ import { execute, getinfo } from "./support/command-streams";
 import { errorReply } from "./support/scp-chunks";
 import { runWhole } from "./support/scp-session";
 
-const DEFAULTS: Options = { mode: "stats", match: "exact", enrich: false, phase: "reduce" };
-const VALID = "Valid options: mode, match, enrich.";
+const DEFAULTS: Options = { mode: "stats", match: "exact", enrich: false, by: "seed", phase: "reduce" };
+const VALID = "Valid options: mode, match, enrich, by.";
 
 function rejection(args: string[]): string {
   try {
@@ -24,9 +24,9 @@ const BAD_ARGUMENTS: Array<[string[], string]> = [
   [["bogus=1"], `Unrecognized option "bogus". ${VALID}`],
   [["Fieldname=word_count"], `Unrecognized option "Fieldname". ${VALID}`],
   [["mode=stats", "count=5"], `Unrecognized option "count". ${VALID}`],
-  [["text"], 'Unexpected argument "text": ekspodscan takes only name=value options (mode, match, enrich).'],
-  [["=annotate"], 'Unexpected argument "=annotate": ekspodscan takes only name=value options (mode, match, enrich).'],
-  [[""], 'Unexpected argument "": ekspodscan takes only name=value options (mode, match, enrich).'],
+  [["text"], 'Unexpected argument "text": ekspodscan takes only name=value options (mode, match, enrich, by).'],
+  [["=annotate"], 'Unexpected argument "=annotate": ekspodscan takes only name=value options (mode, match, enrich, by).'],
+  [[""], 'Unexpected argument "": ekspodscan takes only name=value options (mode, match, enrich, by).'],
   [["mode=stats", "mode=annotate"], "Option mode is given more than once."],
   [["match=exact", "MATCH=broad"], "Option match is given more than once."],
   [["enrich=t", "enrich=t"], "Option enrich is given more than once."],
@@ -36,11 +36,14 @@ const BAD_ARGUMENTS: Array<[string[], string]> = [
   [["enrich=yes"], 'Invalid value for enrich: "yes". Expected a boolean: true, false, t, f, 1 or 0.'],
   [["enrich=2"], 'Invalid value for enrich: "2". Expected a boolean: true, false, t, f, 1 or 0.'],
   [["enrich="], 'Invalid value for enrich: "". Expected a boolean: true, false, t, f, 1 or 0.'],
+  [["by=cluster"], 'Invalid value for by: "cluster". Expected one of: seed, client.'],
+  [["by=client", "BY=seed"], "Option by is given more than once."],
+  [["mode=filter", "by=client"], "by=client applies only to mode=stats, not mode=filter."],
   [["phase=combine"], 'Invalid value for phase: "combine". Expected one of: map, reduce.'],
   [["phase=map", "mode=annotate"], "phase=map applies only to mode=stats, not mode=annotate."],
   [["mode=Filter", "phase=MAP"], "phase=map applies only to mode=stats, not mode=filter."],
   // Spaces around "=" reach us as separate words (Splunk splits args on whitespace).
-  [["mode", "=", "annotate"], 'Unexpected argument "mode": ekspodscan takes only name=value options (mode, match, enrich).'],
+  [["mode", "=", "annotate"], 'Unexpected argument "mode": ekspodscan takes only name=value options (mode, match, enrich, by).'],
 ];
 
 describe("command options: parseOptions", () => {
@@ -50,7 +53,7 @@ describe("command options: parseOptions", () => {
 
   it("reads name=value options in any order", () => {
     expect(parseOptions(["enrich=true", "match=broad", "mode=annotate"])).to.deep.equal({
-      mode: "annotate", match: "broad", enrich: true, phase: "reduce",
+      mode: "annotate", match: "broad", enrich: true, by: "seed", phase: "reduce",
     });
     expect(parseOptions(["phase=map", "match=broad"])).to.deep.equal({ ...DEFAULTS, match: "broad", phase: "map" });
     expect(parseOptions(["mode=filter"])).to.deep.equal({ ...DEFAULTS, mode: "filter" });
@@ -68,7 +71,7 @@ describe("command options: parseOptions", () => {
 
   it("reads option names and enum values in any letter case, and strips quotes around a value", () => {
     expect(parseOptions(["MODE=Annotate", "Match=BROAD", "ENRICH=T"])).to.deep.equal({
-      mode: "annotate", match: "broad", enrich: true, phase: "reduce",
+      mode: "annotate", match: "broad", enrich: true, by: "seed", phase: "reduce",
     });
     expect(parseOptions(['mode="filter"', 'enrich="1"'])).to.deep.equal({ ...DEFAULTS, mode: "filter", enrich: true });
   });
@@ -105,10 +108,10 @@ describe("command options: through a session", () => {
 
   it("writes the error chunk byte for byte as splunkd expects (inspector before error)", async () => {
     const result = await runWhole(getinfo(["bogus=1"]), new EksPodScanCommand());
-    const json = '"Unrecognized option \\"bogus\\". Valid options: mode, match, enrich."';
+    const json = '"Unrecognized option \\"bogus\\". Valid options: mode, match, enrich, by."';
     const meta = `{"inspector":{"messages":[["ERROR",${json}]]},"finished":true,"error":${json}}`;
     expect(result.output.toString("latin1")).to.equal(`chunked 1.0,${meta.length},0\n${meta}`);
-    expect(meta.length).to.equal(200);
+    expect(meta.length).to.equal(208);
   });
 
   it("accepts every valid option form in a session and exits 0", async () => {

@@ -38,11 +38,13 @@ function get(stanza: string, key: string): string {
   return v;
 }
 
-const RISK = '[{"risk_object_field": "cluster_name", "risk_object_type": "system", "risk_score": 25}, {"threat_object_field": "src_ip", "threat_object_type": "ip_address"}]';
-// The Broad search outputs the bare cluster name (enrich), one per cluster where cluster_name is one per log stream.
+// The exact Rule (and the SPL reference) is a Hunting search: its RBA figures are in the YAML and
+// in its annotations, and it has no risk action. The Broad Rule, an Anomaly, carries the risk.
 const BROAD_RISK = '[{"risk_object_field": "cluster", "risk_object_type": "system", "risk_score": 25}, {"threat_object_field": "src_ip", "threat_object_type": "ip_address"}]';
-const ANNOTATIONS =
-  '{"analytic_story": ["Kubernetes Scanning Activity"], "cis20": ["CIS 10"], "data_source": [], "kill_chain_phases": ["Exploitation"], "mitre_attack": ["T1526"], "nist": ["DE.AE"], "type": "Hunting", "type_list": ["Hunting"]}';
+const BROAD_MESSAGE = "Anonymous client $src_ip$ listed or watched the pods of EKS cluster $cluster$ $count$ times (outcome $outcome$)";
+const annotations = (type: string) =>
+  '{"analytic_story": ["Kubernetes Scanning Activity"], "cis20": ["CIS 10"], "confidence": 50, "data_source": [], "impact": 50, ' +
+  `"kill_chain_phases": ["Exploitation"], "mitre_attack": ["T1526"], "nist": ["DE.AE"], "risk_score": 25, "type": "${type}", "type_list": ["${type}"]}`;
 const WARNING =
   "**WARNING**, this Detection is marked **EXPERIMENTAL**: no public attack dataset exists to test it against, so review its results before acting on them. ";
 
@@ -64,7 +66,7 @@ describe("content: savedsearches.conf", () => {
     expect(DEFAULT_SAVED_SEARCH).to.equal(MAIN);
   });
 
-  it("keys in ESCU's order (contentctl HEAD stanza for this detection), RBA keys where contentctl puts them", () => {
+  it("keys in ESCU's order (contentctl HEAD stanzas): the Hunting ones without action.risk, the Broad Anomaly with it", () => {
     const reference = referenceStanzas();
     const escu = reference.filter((s) => s.name === "ESCU - Amazon EKS Kubernetes Pod scan detection - Rule")[1];
     const escuRba = reference.find((s) => s.name === "ESCU - Anomalous usage of 7zip - Rule")!;
@@ -72,7 +74,9 @@ describe("content: savedsearches.conf", () => {
     const rbaKeys = escuRba.entries.map(([k]) => k);
     // contentctl's RBA-enabled stanza is the Hunting one plus the action.risk keys.
     expect(rbaKeys.filter((k) => !k.startsWith("action.risk"))).to.deep.equal(escuKeys);
-    for (const s of stanzas) expect(s.entries.map(([k]) => k), s.name).to.deep.equal(rbaKeys);
+    expect(byName.get(MAIN)!.has("action.risk")).to.equal(false);
+    for (const name of [MAIN, REFERENCE]) expect([...byName.get(name)!.keys()], name).to.deep.equal(escuKeys);
+    expect([...byName.get(BROAD)!.keys()]).to.deep.equal(rbaKeys);
   });
 
   it("fixed ESCU values on every stanza: disabled, invisible, hourly over -70m@m..-10m@m, schedule_window auto", () => {
@@ -106,23 +110,24 @@ describe("content: savedsearches.conf", () => {
     }
   });
 
-  it("mappings, products, story and annotations JSON equal ESCU's rendering of this detection", () => {
-    const escu = new Map(referenceStanzas().filter((s) => s.name === "ESCU - Amazon EKS Kubernetes Pod scan detection - Rule")[1].entries);
+  it("mappings, products and story equal ESCU's rendering; annotations carry confidence and impact as contentctl v4.4.2 did", () => {
+    const [v442, head] = referenceStanzas()
+      .filter((s) => s.name === "ESCU - Amazon EKS Kubernetes Pod scan detection - Rule")
+      .map((s) => new Map(s.entries));
     for (const name of [MAIN, REFERENCE, BROAD]) {
-      for (const key of [
-        "action.escu.mappings",
-        "action.escu.product",
-        "action.escu.analytic_story",
-        "action.correlationsearch.annotations",
-        "action.escu.known_false_positives",
-      ]) {
-        expect(get(name, key), `${name} ${key}`).to.equal(escu.get(key));
+      for (const key of ["action.escu.mappings", "action.escu.product", "action.escu.analytic_story", "action.escu.known_false_positives"]) {
+        expect(get(name, key), `${name} ${key}`).to.equal(head.get(key));
       }
-      expect(get(name, "action.correlationsearch.annotations")).to.equal(ANNOTATIONS);
       expect(get(name, "action.escu.mappings")).to.equal(
         '{"cis20": ["CIS 10"], "kill_chain_phases": ["Exploitation"], "mitre_attack": ["T1526"], "nist": ["DE.AE"]}',
       );
     }
+    expect(get(MAIN, "action.correlationsearch.annotations")).to.equal(annotations("Hunting"));
+    expect(get(REFERENCE, "action.correlationsearch.annotations")).to.equal(annotations("Hunting"));
+    expect(get(BROAD, "action.correlationsearch.annotations")).to.equal(annotations("Anomaly"));
+    // v4.4.2's annotations for this detection, plus the risk score those figures give (50 * 50 / 100).
+    const escuAnnotations = JSON.parse(v442.get("action.correlationsearch.annotations")!);
+    expect(JSON.parse(annotations("Hunting"))).to.deep.equal({ ...escuAnnotations, risk_score: 25 });
   });
 
   it("metadata JSON: own detection id per stanza, version as a string, publish_time as a float", () => {
@@ -134,23 +139,22 @@ describe("content: savedsearches.conf", () => {
     expect(Date.UTC(2020, 3, 15) / 1000).to.equal(1586908800);
   });
 
-  it("RBA on every stanza: action.risk = 1, risk object then threat object, a real message, score 0, verbose 0", () => {
-    const expected: Array<[string, string, string]> = [
-      [MAIN, RISK, "$cluster_name$"],
-      [REFERENCE, RISK, "$cluster_name$"],
-      [BROAD, BROAD_RISK, "$cluster$"],
-    ];
-    for (const [name, risk, cluster] of expected) {
-      expect(get(name, "action.risk")).to.equal("1");
-      expect(get(name, "action.risk.param._risk"), name).to.equal(risk);
-      expect(get(name, "action.risk.param._risk_message")).to.equal(`Anonymous caller $src_ip$ listed the pods of EKS cluster ${cluster}`);
-      expect(get(name, "action.risk.param._risk_score")).to.equal("0");
-      expect(get(name, "action.risk.param.verbose")).to.equal("0");
+  it("RBA: no risk action on the Hunting stanzas; on Broad, risk object cluster, threat object src_ip, a message, score 0, verbose 0", () => {
+    for (const name of [MAIN, REFERENCE]) {
+      expect([...byName.get(name)!.keys()].filter((k) => k.startsWith("action.risk")), name).to.deep.equal([]);
     }
-    expect(JSON.parse(RISK)).to.deep.equal([
-      { risk_object_field: "cluster_name", risk_object_type: "system", risk_score: 25 },
+    expect(get(BROAD, "action.risk")).to.equal("1");
+    expect(get(BROAD, "action.risk.param._risk")).to.equal(BROAD_RISK);
+    expect(get(BROAD, "action.risk.param._risk_message")).to.equal(BROAD_MESSAGE);
+    expect(get(BROAD, "action.risk.param._risk_score")).to.equal("0");
+    expect(get(BROAD, "action.risk.param.verbose")).to.equal("0");
+    expect(JSON.parse(BROAD_RISK)).to.deep.equal([
+      { risk_object_field: "cluster", risk_object_type: "system", risk_score: 25 },
       { threat_object_field: "src_ip", threat_object_type: "ip_address" },
     ]);
+    // The exact Rule's figures stay in the YAML.
+    expect(detection.rba.risk_objects).to.deep.equal([{ field: "cluster_name", type: "system", score: 25 }]);
+    expect([detection.tags.impact, detection.tags.confidence, detection.tags.risk_score]).to.deep.equal([50, 50, 25]);
   });
 
   it("SPL reference stanza: its search equals the seed's SPL, line breaks and inner trailing spaces kept", () => {
@@ -171,9 +175,9 @@ describe("content: savedsearches.conf", () => {
     expect(get(MAIN, "search").split("\n").slice(2)).to.deep.equal(seedTail);
   });
 
-  it("broad stanza: ekspodscan match=broad enrich=true after a base search on user/group and verb only", () => {
+  it("broad stanza: ekspodscan match=broad by=client enrich=true after a base search on user/group and verb only", () => {
     expect(get(BROAD, "search")).to.equal(
-      '`aws_cloudwatchlogs_eks` ("user.username"="system:anonymous" OR "user.groups{}"="system:unauthenticated") (verb=list OR verb=watch)\n| ekspodscan match=broad enrich=true\n| `security_content_ctime(lastTime)`\n| `security_content_ctime(firstTime)`\n| `amazon_eks_kubernetes_pod_scan_detection_filter`',
+      '`aws_cloudwatchlogs_eks` ("user.username"="system:anonymous" OR "user.groups{}"="system:unauthenticated") (verb=list OR verb=watch)\n| ekspodscan match=broad by=client enrich=true\n| `security_content_ctime(lastTime)`\n| `security_content_ctime(firstTime)`\n| `amazon_eks_kubernetes_pod_scan_detection_filter`',
     );
   });
 

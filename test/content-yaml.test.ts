@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { dump, load } from "js-yaml";
 import { filterMacroName, loadDetections, loadMacros } from "../tools/content.mjs";
-import { ENRICH_COLUMNS } from "../src/detection/enrich";
+import { CLIENT_COLUMNS } from "../src/detection/client-stats";
 
 const ROOT = path.resolve(__dirname, "..");
 const SEED = path.resolve(ROOT, "..", "shared", "seed", "amazon_eks_kubernetes_pod_scan_detection.md");
@@ -114,12 +114,12 @@ describe("content: detection YAML", () => {
     expect(reference.search.split("\n").every((l) => l.endsWith(" "))).to.equal(true);
   });
 
-  it("broad variant: ekspodscan match=broad enrich=true; the base search never filters on the URI or resource", () => {
+  it("broad variant: ekspodscan match=broad by=client enrich=true; the base search never filters on the URI or resource", () => {
     const broad = detection.variants!.find((v) => v.suffix === "Broad")!;
     expect(broad.search).to.equal(
       [
         '`aws_cloudwatchlogs_eks` ("user.username"="system:anonymous" OR "user.groups{}"="system:unauthenticated") (verb=list OR verb=watch)',
-        "| ekspodscan match=broad enrich=true",
+        "| ekspodscan match=broad by=client enrich=true",
         "| `security_content_ctime(lastTime)`",
         "| `security_content_ctime(firstTime)`",
         "| `amazon_eks_kubernetes_pod_scan_detection_filter`",
@@ -129,14 +129,15 @@ describe("content: detection YAML", () => {
     expect(base).to.not.match(/requestURI|objectRef/);
   });
 
-  it("broad variant: its own rba, bound to the bare cluster name that enrich=true outputs", () => {
+  it("broad variant: an Anomaly with its own rba, bound to by=client's cluster and client address", () => {
     const broad = detection.variants!.find((v) => v.suffix === "Broad")!;
+    expect(broad.type).to.equal("Anomaly");
     expect(broad.rba).to.deep.equal({
-      message: "Anonymous caller $src_ip$ listed the pods of EKS cluster $cluster$",
+      message: "Anonymous client $src_ip$ listed or watched the pods of EKS cluster $cluster$ $count$ times (outcome $outcome$)",
       risk_objects: [{ field: "cluster", type: "system", score: 25 }],
       threat_objects: [{ field: "src_ip", type: "ip_address" }],
     });
-    expect(ENRICH_COLUMNS).to.include("cluster");
+    expect(CLIENT_COLUMNS.slice(0, 2)).to.deep.equal(["cluster", "src_ip"]);
     expect(detection.variants!.filter((v) => v.rba !== undefined).map((v) => v.suffix)).to.deep.equal(["Broad"]);
   });
 
@@ -217,6 +218,9 @@ describe("content: the loader rejects broken content", () => {
   });
   it("a variant rba message that does not name its risk object field", () => {
     expect(loadWith((d) => (d.variants[1].rba.message = "tbd"))).to.throw(/does not use \$cluster\$/);
+  });
+  it("a variant type outside ESCU's", () => {
+    expect(loadWith((d) => (d.variants[1].type = "Rule"))).to.throw(/variant "Broad" type must be one of TTP, Anomaly, Hunting/);
   });
   it("a risk score outside 1..100", () => {
     expect(loadWith((d) => (d.rba.risk_objects[0].score = 0))).to.throw(/risk score out of 1\.\.100/);

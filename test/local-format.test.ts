@@ -31,6 +31,14 @@ describe("renderRows", () => {
     expect(renderRows(columns, [], "json")).to.equal("[]\n");
   });
 
+  it("json: risk_score is a number too, as the risk action reads it; an empty one stays a string", () => {
+    const out = JSON.parse(renderRows(["src_ip", "count", "risk_score"], [["a", "2", "75"], ["b", "1", ""]], "json"));
+    expect(out).to.deep.equal([
+      { src_ip: "a", count: 2, risk_score: 75 },
+      { src_ip: "b", count: 1, risk_score: "" },
+    ]);
+  });
+
   it("csv: RFC 4180 with CRLF records, quoting, multivalues on lines inside one field", () => {
     const csv = renderRows(columns, rows, "csv");
     expect(csv).to.equal(

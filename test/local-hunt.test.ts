@@ -74,6 +74,27 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     expect(allowed.count).to.equal(2);
     expect(allowed["values(requestURI)"]).to.deep.equal(["/api/v1/namespaces/default/pods", "/api/v1/pods"]);
     expect(allowed.firstTime).to.equal("2024-03-11T11:14:24");
+    // risk_score is a number, as count is (25 denied, 75 allowed).
+    expect(allowed.risk_score).to.equal(75);
+    expect(new Set(rows.map((r) => r.risk_score))).to.deep.equal(new Set([25, 75]));
+  });
+
+  it("--by client: the Broad Rule's rows; the sample's scanner that claims X-Forwarded-For 127.0.0.1 is 203.0.113.77", () => {
+    const run = hunt(["--input", SAMPLE, "--format", "json", "--match", "broad", "--by", "client", "--enrich"]);
+    expect(run.status).to.equal(0);
+    const rows = JSON.parse(run.stdout) as Array<{ [column: string]: unknown }>;
+    expect(Object.keys(rows[0])).to.deep.equal([
+      "cluster", "src_ip", "user.username", "count", "firstTime", "lastTime", "forwarded_for", "cluster_name", "user.groups{}",
+      "values(responseStatus.reason)", "values(responseStatus.code)", "values(userAgent)", "values(verb)", "values(requestURI)",
+      "outcome", "scope", "scanner", "risk_score",
+    ]);
+    expect(rows.map((r) => r.src_ip)).to.not.include("127.0.0.1");
+    const claimed = rows.filter((r) => r.forwarded_for !== "");
+    expect(claimed.map((r) => [r.src_ip, r.forwarded_for])).to.deep.equal(claimed.map(() => ["203.0.113.77", "127.0.0.1"]));
+    expect(claimed.length).to.be.greaterThan(0);
+    const keys = rows.map((r) => JSON.stringify([r.cluster, r.src_ip, r["user.username"]]));
+    expect(new Set(keys).size).to.equal(rows.length);
+    expect(rows.every((r) => r.risk_score === (r.outcome === "allowed" ? 75 : 25))).to.equal(true);
   });
 
   it("the same rows when the bundle runs on node 8.17, Splunk 8's node", function () {
@@ -135,6 +156,8 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     const noApp = hunt(["--input", SAMPLE, "--app", "/nonexistent/app"]);
     expect(noApp.status).to.equal(2);
     expect(noApp.stderr).to.equal("eks-pod-scan: --app: /nonexistent/app is not a Splunk app directory (no default/ folder)\n");
+    expect(hunt(["--input", SAMPLE, "--by", "ip"])).to.include({ status: 2, stderr: 'eks-pod-scan: --by must be one of seed, client, not "ip"\n' });
+    expect(hunt(["--input", SAMPLE, "--by", "client", "--mode", "filter"])).to.include({ status: 2, stderr: "eks-pod-scan: --by client applies only to --mode stats\n" });
   });
 
   it("previews a filter tune wrote into an app directory: the sample without one cluster's rows", () => {
@@ -156,6 +179,31 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     expect(rows.length + Number(dropped![1])).to.equal(16);
   });
 
+  it("anonymous pod lists without user.groups (Panther's real anonymous events): in --by client rows, not in the seed's", () => {
+    // Panther's published anonymous events carry no user.groups; the two that touch pods are turned
+    // into lists of all pods here (verb, URI), every other field as published, in their envelopes.
+    const envelopes = readFileSync(path.join(ROOT, "..", "shared", "reference-data", "k8s-audit", "panther-analysis", "envelopes.jsonl"), "utf8");
+    const isAnonymousPods = (e: any) => e.user?.username === "system:anonymous" && e.user.groups === undefined && e.objectRef?.resource === "pods";
+    const lines: string[] = [];
+    for (const line of envelopes.split("\n").filter((l) => l !== "")) {
+      const envelope = JSON.parse(line);
+      const logEvents = envelope.logEvents
+        .filter((le: { message: string }) => isAnonymousPods(JSON.parse(le.message)))
+        .map((le: { message: string }) => ({ ...le, message: JSON.stringify({ ...JSON.parse(le.message), verb: "list", requestURI: "/api/v1/pods" }) }));
+      if (logEvents.length > 0) lines.push(JSON.stringify({ ...envelope, logEvents }));
+    }
+    expect(lines.map((l) => JSON.parse(l).logEvents.length).reduce((a, b) => a + b, 0)).to.equal(2);
+    const input = lines.join("\n") + "\n";
+    const exact = hunt(["--input", "-", "--format", "json"], { input });
+    expect(exact.status).to.equal(0);
+    expect(JSON.parse(exact.stdout)).to.deep.equal([]);
+    const client = hunt(["--input", "-", "--format", "json", "--by", "client", "--enrich"], { input });
+    const rows = JSON.parse(client.stdout) as Array<{ [column: string]: unknown }>;
+    expect(rows.map((r) => [r.cluster, r.src_ip, r["user.username"], r.count, r["user.groups{}"], r.outcome, r.risk_score])).to.deep.equal([
+      ["ext-panther-analysis", "8.8.8.8", "system:anonymous", 2, "", "allowed", 75],
+    ]);
+  });
+
   it("no matching event: CSV still has the header (with --enrich, its columns too), JSON an empty list", () => {
     const none = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, "..", "shared", "reference", "eks-audit-example-event.json"), "utf8")));
     const csv = hunt(["--input", "-", "--format", "csv"], { input: `${none}\n` });
@@ -163,6 +211,11 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     expect(csv.stdout).to.equal(`${SEED_HEADER}\r\n`);
     const enriched = hunt(["--input", "-", "--format", "csv", "--enrich"], { input: `${none}\n` });
     expect(enriched.stdout).to.equal(`${SEED_HEADER},cluster,outcome,scope,scanner,risk_score\r\n`);
+    const byClient = hunt(["--input", "-", "--format", "csv", "--by", "client", "--enrich"], { input: `${none}\n` });
+    expect(byClient.stdout).to.equal(
+      "cluster,src_ip,user.username,count,firstTime,lastTime,forwarded_for,cluster_name,user.groups{},values(responseStatus.reason)," +
+        "values(responseStatus.code),values(userAgent),values(verb),values(requestURI),outcome,scope,scanner,risk_score\r\n",
+    );
     expect(hunt(["--input", "-", "--format", "json"], { input: `${none}\n` }).stdout).to.equal("[]\n");
   });
 });

@@ -17,6 +17,8 @@ export interface Variant {
   id: string;
   description: string;
   search: string;
+  /** Overrides the detection's type for this variant's stanza (Anomaly gets the risk action). */
+  type?: string;
   /** Overrides the detection's rba for this variant (its search outputs other fields). */
   rba?: Rba;
 }

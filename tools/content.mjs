@@ -51,6 +51,9 @@ function checkRba(file, rba) {
   if (!(rba.risk_objects || []).length) fail(file, "rba needs at least one risk object");
 }
 
+/** The detection types of ESCU's schema. */
+const TYPES = ["TTP", "Anomaly", "Hunting", "Correlation", "Baseline"];
+
 function checkDetection(file, d) {
   for (const key of ["name", "id", "creation_date", "modification_date", "author", "status", "type"]) {
     requireString(file, d, key);
@@ -60,6 +63,7 @@ function checkDetection(file, d) {
   for (const key of ["creation_date", "modification_date"]) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d[key])) fail(file, `${key} must be YYYY-MM-DD`);
   }
+  if (!TYPES.includes(d.type)) fail(file, `type must be one of ${TYPES.join(", ")}`);
   const stem = path.basename(file, ".yml");
   const filterMacro = filterMacroName(d.name);
   if (filterMacro !== stem + "_filter") fail(file, `file name must be derived from the name (${filterMacro})`);
@@ -75,6 +79,7 @@ function checkDetection(file, d) {
     requireString(file, v, "id");
     requireString(file, v, "description");
     checkSearch(file, v.search, filterMacro, `variant "${v.suffix}"`);
+    if (v.type !== undefined && !TYPES.includes(v.type)) fail(file, `variant "${v.suffix}" type must be one of ${TYPES.join(", ")}`);
     if (v.rba !== undefined) checkRba(file, v.rba);
   }
   return d;

@@ -1,6 +1,7 @@
 // default/savedsearches.conf: one stanza per detection and per variant, with the keys, key order
-// and value format of ESCU's contentctl template (savedsearches_detections.j2), plus the RBA keys
-// from the detection's `rba` block on every stanza (contentctl leaves them out for Hunting).
+// and value format of ESCU's contentctl template (savedsearches_detections.j2). As in contentctl,
+// only a stanza of type Anomaly or TTP gets the risk action from its `rba` block; a Hunting one
+// keeps the figures in its annotations only.
 import { PyFloat, escuJson, renderConf, renderStanza } from "./conf-format.mjs";
 
 /**
@@ -50,6 +51,17 @@ export function riskJson(rba) {
   return escuJson([...risks, ...threats]);
 }
 
+/**
+ * contentctl's deployments enable RBA for these types only (escu_default_configuration_anomaly.yml
+ * and _ttp.yml); Hunting searches have had no action.risk since security_content ff7005304 (2023).
+ */
+export const RISK_ACTION_TYPES = ["Anomaly", "TTP"];
+
+/** A variant may be of another type than its detection (the Broad search is an Anomaly). */
+export function stanzaType(detection, variant) {
+  return (variant && variant.type) || detection.type;
+}
+
 function mappings(tags) {
   return {
     cis20: tags.cis20,
@@ -69,7 +81,17 @@ function stanzaEntries(detection, variant) {
   const name = stanzaName(detection, variant);
   const text = variant ? `${variant.description} ${detection.description}` : detection.description;
   const rba = (variant && variant.rba) || detection.rba;
+  const type = stanzaType(detection, variant);
   const description = statusAware(detection, text);
+  const risk = RISK_ACTION_TYPES.includes(type)
+    ? [
+        ["action.risk", "1"],
+        ["action.risk.param._risk_message", rba.message],
+        ["action.risk.param._risk", riskJson(rba)],
+        ["action.risk.param._risk_score", "0"],
+        ["action.risk.param.verbose", "0"],
+      ]
+    : [];
   return [
     ["action.escu", "0"],
     ["action.escu.enabled", "1"],
@@ -86,11 +108,7 @@ function stanzaEntries(detection, variant) {
     ["action.escu.product", escuJson(tags.product)],
     ["action.escu.providing_technologies", "null"],
     ["action.escu.analytic_story", escuJson(tags.analytic_story)],
-    ["action.risk", "1"],
-    ["action.risk.param._risk_message", rba.message],
-    ["action.risk.param._risk", riskJson(rba)],
-    ["action.risk.param._risk_score", "0"],
-    ["action.risk.param.verbose", "0"],
+    ...risk,
     ["cron_schedule", "0 * * * *"],
     ["dispatch.earliest_time", "-70m@m"],
     ["dispatch.latest_time", "-10m@m"],
@@ -99,11 +117,16 @@ function stanzaEntries(detection, variant) {
     ["action.correlationsearch.label", name],
     [
       "action.correlationsearch.annotations",
+      // confidence and impact as contentctl v4.4.2 wrote them, and the risk score they give
+      // (50 * 50 / 100 = 25), so that a Hunting stanza still carries its RBA figures.
       escuJson({
         analytic_story: tags.analytic_story,
+        confidence: tags.confidence,
         data_source: detection.data_source || [],
-        type: detection.type,
-        type_list: [detection.type],
+        impact: tags.impact,
+        risk_score: tags.risk_score,
+        type,
+        type_list: [type],
         ...mappings(tags),
       }),
     ],

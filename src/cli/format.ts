@@ -27,8 +27,8 @@ function valuesOf(cell: string | string[] | undefined): string[] {
 
 // ---- json -------------------------------------------------------------------------------------
 
-/** Columns whose values are numbers in Splunk's output (stats count). */
-const NUMERIC_COLUMNS = new Set(["count"]);
+/** Columns whose values are numbers: stats count, and enrich's risk_score (what the risk action scores). */
+const NUMERIC_COLUMNS = new Set(["count", "risk_score"]);
 
 function renderJson(columns: string[], rows: Array<Array<string | string[]>>): string {
   const records = rows.map((row) => {

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { resultColumns } from "../detection/stats";
+import { GroupBy, groupingFor } from "../detection/grouping";
 import { CommandFailure } from "../local/command-process";
 import { InputUsageError } from "../ingest/formats";
 import { compileFilter } from "../local/filter-macro";
@@ -36,6 +36,8 @@ options:
   --format FORMAT       table (default), json or csv
   --match MODE          exact (default: the ESCU search) or broad
   --enrich              add outcome, scope, scanner family and risk columns
+  --by GROUPING         seed (default: the ESCU search's rows) or client (one row per cluster,
+                        client address and user, as the Broad saved search)
   --region REGION       region in the source the AWS add-on builds (default us-east-1)
   --source SOURCE       use this source for every event
   --log-group GROUP     log group of \`aws logs\` output (it does not name one)
@@ -55,6 +57,7 @@ const OPTIONS = {
   format: { type: "string", default: "table" },
   match: { type: "string", default: "exact" },
   enrich: { type: "boolean", default: false },
+  by: { type: "string", default: "seed" },
   region: { type: "string", default: "us-east-1" },
   source: { type: "string" },
   "log-group": { type: "string" },
@@ -100,10 +103,11 @@ function isDirectory(dir: string): boolean {
 }
 
 /** The command's arguments for the hunt's options, as a search would spell them. */
-export function commandArgs(mode: string, match: string, enrich: boolean): string[] {
+export function commandArgs(mode: string, match: string, enrich: boolean, by: GroupBy = "seed"): string[] {
   const args: string[] = [];
   if (mode !== "stats") args.push(`mode=${mode}`);
   if (match !== "exact") args.push(`match=${match}`);
+  if (by !== "seed") args.push(`by=${by}`);
   if (enrich) args.push("enrich=true");
   return args;
 }
@@ -131,6 +135,8 @@ export async function run(argv: string[]): Promise<number> {
   const format = oneOf<OutputFormat>("format", values.format, ["table", "json", "csv"]);
   const match = oneOf("match", values.match, ["exact", "broad"]);
   const mode = oneOf("mode", values.mode, ["stats", "annotate", "filter"]);
+  const by = oneOf<GroupBy>("by", values.by, ["seed", "client"]);
+  if (by !== "seed" && mode !== "stats") throw new CliError(`--by ${by} applies only to --mode stats`, EXIT.usage);
   const zone = oneOf<TimeZoneChoice>("tz", values.tz, ["UTC", "local"]);
   const script = values.command || DEFAULT_COMMAND_SCRIPT;
   if (!existsSync(script)) {
@@ -151,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     table = await runSearch({
       command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
-      args: commandArgs(mode, match, values.enrich),
+      args: commandArgs(mode, match, values.enrich, by),
       baseSearch: 'search sourcetype="aws:cloudwatchlogs:eks"',
       onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
       events: (selection) => {
@@ -171,7 +177,7 @@ export async function run(argv: string[]): Promise<number> {
 
   if (mode === "stats") {
     // No group at all: splunkd's reply has no columns, but a CSV or JSON reader still wants them.
-    if (table.fields.length === 0) table = { fields: resultColumns(values.enrich), rows: [] };
+    if (table.fields.length === 0) table = { fields: groupingFor(by).resultColumns(values.enrich), rows: [] };
     table = applyCtime(table, zone);
     if (filter !== undefined && !isPassAll(filter)) table = applyFilter(table, filter, values.app as string);
   }

@@ -7,7 +7,8 @@
  *   mode=filter           streaming; only matching events come back, annotated.
  */
 import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
-import { ENRICH_COLUMNS, InvalidPartialRow, PARTIAL_COLUMNS, PartialRecord, PodScanStats, VALUES_SOURCES, partialRecord, resultColumns } from "../detection/stats";
+import { Aggregation, Grouping, groupingFor } from "../detection/grouping";
+import { ENRICH_COLUMNS, InvalidPartialRow, PartialRecord, partialRecord } from "../detection/stats";
 import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { decodeCsv, encodeCsvBytes } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
@@ -24,7 +25,8 @@ export const COMMAND_NAME = "ekspodscan";
 
 export class EksPodScanCommand implements CommandHandler {
   private options: Options | null = null;
-  private stats = new PodScanStats();
+  private grouping: Grouping = groupingFor("seed");
+  private stats: Aggregation = this.grouping.create();
   private readonly events = new EventReader();
   private readonly rows = new RowAggregator();
   private maxGroups = 50000;
@@ -33,6 +35,8 @@ export class EksPodScanCommand implements CommandHandler {
   getinfo(request: GetInfoRequest): { info: CommandInfo } {
     const options = parseOptions(request.searchInfo.args);
     this.options = options;
+    this.grouping = groupingFor(options.by);
+    this.stats = this.grouping.create();
     this.maxGroups = request.searchInfo.maxResultRows;
     if (options.mode !== "stats") return { info: { type: "streaming" } };
     if (options.phase === "map") {
@@ -45,7 +49,7 @@ export class EksPodScanCommand implements CommandHandler {
         type: "reporting",
         // Back-propagated to the search so only these fields are extracted; the partial columns
         // are listed too so that nothing the map phase emits is pruned before it reaches us.
-        required_fields: union(EVENT_FIELDS, PARTIAL_COLUMNS),
+        required_fields: union(EVENT_FIELDS, this.grouping.partialColumns),
         streaming_preop: `${COMMAND_NAME} ${mapPhaseArgs(options)}`,
       },
     };
@@ -86,7 +90,8 @@ export class EksPodScanCommand implements CommandHandler {
   private eventRows(options: Options): CsvRowHandler {
     const matches = matcherFor(options.match);
     const terms = necessaryTerms(options.match);
-    const decisive = termsDecide(options.match);
+    // The RowAggregator builds the seed's partial rows; by=client rows go through events.
+    const decisive = termsDecide(options.match) && options.by === "seed";
     let check: (cursor: CsvCursor) => TermVerdict = () => "out";
     return {
       header: (names) => {
@@ -113,14 +118,15 @@ export class EksPodScanCommand implements CommandHandler {
    */
   private reduceRows(options: Options): CsvRowHandler {
     const events = this.eventRows(options);
-    const valueCells = VALUES_SOURCES.map(([name]) => new FieldIds(name));
+    const partialColumns = this.grouping.partialColumns;
+    const valueCells = this.grouping.valuesColumns.map((name) => new FieldIds(name));
     let partials: Array<[string, FieldColumns, FieldIds | undefined]> | null = null;
     return {
       header: (names) => {
         partials = null;
         if (!isPartialHeader(names)) return events.header(names);
         for (const ids of valueCells) ids.setHeader(names);
-        partials = PARTIAL_COLUMNS.map((name): [string, FieldColumns, FieldIds | undefined] => [
+        partials = partialColumns.map((name): [string, FieldColumns, FieldIds | undefined] => [
           name,
           fieldColumns(names, name),
           valueCells.find((ids) => ids.name === name),
@@ -152,11 +158,11 @@ export class EksPodScanCommand implements CommandHandler {
     // which the reduce phase merges as it merges the partials of several indexers.
     const rows = this.stats.partialRows();
     for (const row of this.rows.drain()) rows.push(row);
-    this.stats = new PodScanStats();
-    return rows.length === 0 ? {} : { body: encodeCsvBytes({ fields: PARTIAL_COLUMNS.slice(), rows }) };
+    this.stats = this.grouping.create();
+    return rows.length === 0 ? {} : { body: encodeCsvBytes({ fields: this.grouping.partialColumns.slice(), rows }) };
   }
 
-  /** Hands the groups of the RowAggregator to the stats. */
+  /** Hands the groups of the RowAggregator (by=seed only) to the stats. */
   private mergeRows(): void {
     for (const row of this.rows.drain()) this.stats.addPartial(partialRecord(row));
   }
@@ -166,7 +172,7 @@ export class EksPodScanCommand implements CommandHandler {
     this.mergeRows();
     const rows = this.stats.resultRows(options.enrich);
     if (rows.length === 0) return {};
-    return { body: encodeCsvBytes({ fields: resultColumns(options.enrich), rows }) };
+    return { body: encodeCsvBytes({ fields: this.grouping.resultColumns(options.enrich), rows }) };
   }
 }
 

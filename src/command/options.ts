@@ -2,7 +2,10 @@
  * ekspodscan's arguments, as Splunk passes them: whitespace-split `name=value` words.
  * Options are declared once here and validated before any record is read.
  */
+import type { GroupBy } from "../detection/grouping";
 import { CommandError } from "../scp/session";
+
+export type { GroupBy };
 
 export type Mode = "stats" | "annotate" | "filter";
 export type MatchMode = "exact" | "broad";
@@ -12,12 +15,13 @@ export interface Options {
   mode: Mode;
   match: MatchMode;
   enrich: boolean;
+  by: GroupBy;
   /** Internal: the map half of mode=stats, run by splunkd through our streaming_preop. */
   phase: Phase;
 }
 
-const DEFAULTS: Options = { mode: "stats", match: "exact", enrich: false, phase: "reduce" };
-const PUBLIC_OPTIONS = ["mode", "match", "enrich"];
+const DEFAULTS: Options = { mode: "stats", match: "exact", enrich: false, by: "seed", phase: "reduce" };
+const PUBLIC_OPTIONS = ["mode", "match", "enrich", "by"];
 const TRUE_WORDS = ["t", "true", "1"];
 const FALSE_WORDS = ["f", "false", "0"];
 
@@ -32,6 +36,9 @@ const PARSERS: { [name: string]: Parser } = {
   },
   enrich: (value, options) => {
     options.enrich = boolean("enrich", value);
+  },
+  by: (value, options) => {
+    options.by = oneOf("by", value, ["seed", "client"]) as GroupBy;
   },
   phase: (value, options) => {
     options.phase = oneOf("phase", value, ["map", "reduce"]) as Phase;
@@ -60,12 +67,16 @@ export function parseOptions(args: string[]): Options {
   if (options.phase === "map" && options.mode !== "stats") {
     throw new CommandError(`phase=map applies only to mode=stats, not mode=${options.mode}.`);
   }
+  if (options.by !== "seed" && options.mode !== "stats") {
+    throw new CommandError(`by=${options.by} applies only to mode=stats, not mode=${options.mode}.`);
+  }
   return options;
 }
 
 /** The arguments splunkd should run the map phase with (our streaming_preop). */
 export function mapPhaseArgs(options: Options): string {
-  return `phase=map match=${options.match}`;
+  // by=seed is the default and left out, so the seed's pre-op reads as it always has.
+  return `phase=map match=${options.match}` + (options.by === "seed" ? "" : ` by=${options.by}`);
 }
 
 function oneOf(name: string, value: string, allowed: string[]): string {

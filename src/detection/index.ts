@@ -10,3 +10,6 @@ export type { EnrichInput } from "./enrich";
 export { enrichCells, clusterFromSource, scannerOf, wasAllowed, RISK_SCORE_ALLOWED, RISK_SCORE_DENIED } from "./enrich";
 export type { PodListScope } from "./uri";
 export { podListScope } from "./uri";
+export type { Aggregation, GroupBy, Grouping } from "./grouping";
+export { groupingFor } from "./grouping";
+export { CLIENT_COLUMNS, CLIENT_ENRICH_COLUMNS, CLIENT_PARTIAL_COLUMNS, ClientStats, clientResultColumns } from "./client-stats";

@@ -2,9 +2,11 @@ import type { AuditEvent, FieldValue } from "./event";
 import { ENRICH_COLUMNS, enrichCells } from "./enrich";
 import { addValues, compareGroups, StatsGroup, timeNumber } from "./group";
 import { GroupIndex } from "./group-index";
+import { DECISIONS, InvalidPartialRow, PartialRecord, byField, cell, offerTime, partialCount } from "./partial";
 import { cellOf, valuesOf } from "./values";
 
-export { ENRICH_COLUMNS };
+export { ENRICH_COLUMNS, InvalidPartialRow };
+export type { PartialRecord };
 
 /** The columns of the seed's stats, in its order (by-fields, count, times, values()). */
 export const SEED_COLUMNS: readonly string[] = [
@@ -21,8 +23,6 @@ export const SEED_COLUMNS: readonly string[] = [
   "values(verb)",
   "values(requestURI)",
 ];
-
-const DECISIONS = "values(annotations.authorization.k8s.io/decision)";
 
 /**
  * What the map phase emits per group: the seed's columns (mergeable as they are: count sums,
@@ -53,21 +53,11 @@ export const VALUES_SOURCES: ReadonlyArray<[string, keyof AuditEvent]> = [
   [DECISIONS, "decision"],
 ];
 
-export type PartialRecord = { [column: string]: FieldValue };
-
 /** A partial row with its cells in PARTIAL_COLUMNS order, as a PartialRecord. */
 export function partialRecord(row: FieldValue[]): PartialRecord {
   const record: PartialRecord = {};
   PARTIAL_COLUMNS.forEach((column, i) => (record[column] = row[i]));
   return record;
-}
-
-/** A row given to addPartial that no map phase of ours wrote; the message completes "the row ...". */
-export class InvalidPartialRow extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidPartialRow";
-  }
 }
 
 /**
@@ -139,12 +129,9 @@ export class PodScanStats {
     const source = byField(row, "cluster_name");
     const user = byField(row, "user.username");
     const group = byField(row, "user.groups{}");
-    const count = row["count"];
-    if (typeof count !== "string" || !/^[0-9]+$/.test(count)) {
-      throw new InvalidPartialRow("has no valid count: " + JSON.stringify(count));
-    }
+    const count = partialCount(row);
     const g = this.index.groupFor(ip, source, user, group);
-    g.count += parseInt(count, 10);
+    g.count += count;
     offerTime(g, cell(row, "firstTime"), cell(row, "lastTime"));
     addValues(g.reasons, cell(row, "values(responseStatus.reason)"));
     addValues(g.codes, cell(row, "values(responseStatus.code)"));
@@ -203,28 +190,4 @@ function seedCells(g: StatsGroup): FieldValue[] {
     cellOf(g.verbs.toArray()),
     cellOf(g.uris.toArray()),
   ];
-}
-
-function offerTime(g: StatsGroup, first: FieldValue, last: FieldValue): void {
-  for (const time of valuesOf(first)) {
-    const num = timeNumber(time);
-    if (num === num) g.offerFirst(time, num);
-  }
-  for (const time of valuesOf(last)) {
-    const num = timeNumber(time);
-    if (num === num) g.offerLast(time, num);
-  }
-}
-
-function cell(row: PartialRecord, column: string): FieldValue {
-  const value = row[column];
-  return value === undefined ? "" : value;
-}
-
-function byField(row: PartialRecord, column: string): string {
-  const value = row[column];
-  if (typeof value !== "string" || value === "") {
-    throw new InvalidPartialRow("has no single value for " + column + ": " + JSON.stringify(value));
-  }
-  return value;
 }
