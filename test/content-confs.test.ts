@@ -8,6 +8,7 @@ import { confToMap, parseConf } from "../tools/conf-parse.mjs";
 import { loadDetections, loadMacros } from "../tools/content.mjs";
 import { buildNumber, renderAppConf } from "../tools/render-app-conf.mjs";
 import { renderMacros } from "../tools/render-macros.mjs";
+import { EVENT_FIELDS } from "../src/command/events";
 
 const ROOT = path.resolve(__dirname, "..");
 const PKG = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -142,5 +143,16 @@ describe("content: conf writer and reader", () => {
         expect(parseConf(renderStanza("s", [["k", v]]))).to.deep.equal([{ name: "s", entries: [["k", v.trim()]] }]);
       }),
     );
+  });
+});
+
+describe("content: searchbnf.conf", () => {
+  it("example1 prunes to exactly EVENT_FIELDS and drops _raw before ekspodscan", () => {
+    const bnf = confToMap(readFileSync(path.join(ROOT, "app", "default", "searchbnf.conf"), "utf8"));
+    const example = bnf.get("ekspodscan-command")!.get("example1")!;
+    const stages = example.split(" | ");
+    const keep = stages.find((s) => s.startsWith("fields ") && !s.startsWith("fields - "))!;
+    expect(keep.slice("fields ".length).split(" ").map((f) => f.replace(/^"(.*)"$/, "$1"))).to.deep.equal(EVENT_FIELDS);
+    expect(stages.slice(-2)).to.deep.equal(["fields - _raw", "ekspodscan"]);
   });
 });

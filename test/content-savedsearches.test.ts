@@ -7,6 +7,7 @@ import { parseConf, type ConfStanza } from "../tools/conf-parse.mjs";
 import { loadDetections } from "../tools/content.mjs";
 import { renderSavedSearches, savedSearchNames } from "../tools/render-savedsearches.mjs";
 import { DEFAULT_SAVED_SEARCH } from "../src/splunk/search";
+import { EVENT_FIELDS } from "../src/command/events";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHARED = path.resolve(ROOT, "..", "shared");
@@ -166,19 +167,42 @@ describe("content: savedsearches.conf", () => {
     );
   });
 
-  it("main stanza: the seed's search with ekspodscan doing the match and the stats", () => {
+  // The map phase declares no required_fields (see src/command/ekspodscan.ts), so the saved
+  // searches prune: exactly the fields the command reads, and _raw dropped (fields keeps it otherwise).
+  const PRUNE =
+    '| fields _time user.username user.groups{} verb objectRef.resource requestURI source sourceIPs{} responseStatus.reason responseStatus.code userAgent "annotations.authorization.k8s.io/decision"\n| fields - _raw';
+
+  it("main stanza: the seed's base search verbatim, pruned to the command's fields, then ekspodscan", () => {
     expect(get(MAIN, "search")).to.equal(
-      '`aws_cloudwatchlogs_eks` "user.username"="system:anonymous" objectRef.resource=pods\n| ekspodscan\n| `security_content_ctime(lastTime)`\n| `security_content_ctime(firstTime)`\n| `amazon_eks_kubernetes_pod_scan_detection_filter`',
+      '`aws_cloudwatchlogs_eks` "user.username"="system:anonymous" verb=list objectRef.resource=pods requestURI="/api/v1/pods"\n' +
+        PRUNE +
+        "\n| ekspodscan\n| `security_content_ctime(lastTime)`\n| `security_content_ctime(firstTime)`\n| `amazon_eks_kubernetes_pod_scan_detection_filter`",
     );
+    // Every literal term of the seed's base search is kept, as the seed writes it.
+    expect(get(MAIN, "search").split("\n")[0]).to.equal(seedSpl().split("\n")[0].trimEnd());
     // Every pipeline stage after the seed's stats is the seed's own.
     const seedTail = seedSpl().split("\n").slice(3).map((l) => l.trimEnd());
-    expect(get(MAIN, "search").split("\n").slice(2)).to.deep.equal(seedTail);
+    expect(get(MAIN, "search").split("\n").slice(4)).to.deep.equal(seedTail);
   });
 
-  it("broad stanza: ekspodscan match=broad by=client enrich=true after a base search on user/group and verb only", () => {
+  it("broad stanza: the terms every broad match shares (user or group, verb), pruned, then ekspodscan match=broad by=client enrich=true", () => {
     expect(get(BROAD, "search")).to.equal(
-      '`aws_cloudwatchlogs_eks` ("user.username"="system:anonymous" OR "user.groups{}"="system:unauthenticated") (verb=list OR verb=watch)\n| ekspodscan match=broad by=client enrich=true\n| `security_content_ctime(lastTime)`\n| `security_content_ctime(firstTime)`\n| `amazon_eks_kubernetes_pod_scan_detection_filter`',
+      '`aws_cloudwatchlogs_eks` ("user.username"="system:anonymous" OR "user.groups{}"="system:unauthenticated") (verb=list OR verb=watch)\n' +
+        PRUNE +
+        "\n| ekspodscan match=broad by=client enrich=true\n| `security_content_ctime(lastTime)`\n| `security_content_ctime(firstTime)`\n| `amazon_eks_kubernetes_pod_scan_detection_filter`",
     );
+  });
+
+  it("the pruned field list of every ekspodscan search is EVENT_FIELDS, in order, and nothing else", () => {
+    for (const name of [MAIN, BROAD]) {
+      const lines = get(name, "search").split("\n");
+      const keep = lines.find((l) => l.startsWith("| fields ") && !l.startsWith("| fields - "));
+      expect(keep, name).to.be.a("string");
+      const fields = (keep as string).slice("| fields ".length).split(" ").map((f) => f.replace(/^"(.*)"$/, "$1"));
+      expect(fields, name).to.deep.equal(EVENT_FIELDS);
+      expect(lines, name).to.include("| fields - _raw");
+      expect(lines.indexOf("| fields - _raw"), name).to.be.below(lines.findIndex((l) => l.startsWith("| ekspodscan")));
+    }
   });
 
   it("descriptions: the experimental warning, the variant's purpose, then the detection's description", () => {

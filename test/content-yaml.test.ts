@@ -95,10 +95,12 @@ describe("content: detection YAML", () => {
     expect(seedSpl()).to.include("by src_ip cluster_name user.username user.groups{}");
   });
 
-  it("main search: the base search keeps only terms of the exact match, then ekspodscan", () => {
+  it("main search: the seed's base-search terms verbatim, the pruned fields, then ekspodscan", () => {
     expect(detection.search).to.equal(
       [
-        '`aws_cloudwatchlogs_eks` "user.username"="system:anonymous" objectRef.resource=pods',
+        '`aws_cloudwatchlogs_eks` "user.username"="system:anonymous" verb=list objectRef.resource=pods requestURI="/api/v1/pods"',
+        '| fields _time user.username user.groups{} verb objectRef.resource requestURI source sourceIPs{} responseStatus.reason responseStatus.code userAgent "annotations.authorization.k8s.io/decision"',
+        "| fields - _raw",
         "| ekspodscan",
         "| `security_content_ctime(lastTime)`",
         "| `security_content_ctime(firstTime)`",
@@ -119,6 +121,8 @@ describe("content: detection YAML", () => {
     expect(broad.search).to.equal(
       [
         '`aws_cloudwatchlogs_eks` ("user.username"="system:anonymous" OR "user.groups{}"="system:unauthenticated") (verb=list OR verb=watch)',
+        '| fields _time user.username user.groups{} verb objectRef.resource requestURI source sourceIPs{} responseStatus.reason responseStatus.code userAgent "annotations.authorization.k8s.io/decision"',
+        "| fields - _raw",
         "| ekspodscan match=broad by=client enrich=true",
         "| `security_content_ctime(lastTime)`",
         "| `security_content_ctime(firstTime)`",

@@ -146,7 +146,7 @@ describe("scp FrameReader: errors (the same messages as ChunkDecoder), after the
     ["a negative length", Buffer.from("chunked 1.0,-1,0\n"), 'expected a chunk header "chunked 1.0,<n>,<n>", got "chunked 1.0,-1,0"'],
     ["129 bytes without a newline", Buffer.from("x".repeat(129)), `expected a chunk header, got "${"x".repeat(60)}"...`],
     ["oversized metadata", Buffer.from("chunked 1.0,16777217,0\n"), "chunk metadata of 16777217 bytes exceeds the limit of 16777216"],
-    ["an oversized body", Buffer.from("chunked 1.0,2,268435457\n"), "chunk body of 268435457 bytes exceeds the limit of 268435456"],
+    ["an oversized body", Buffer.from("chunked 1.0,2,9007199254740992\n"), "chunk body of 9007199254740992 bytes exceeds the limit of 9007199254740991"],
     ["metadata that is not JSON", chunk("{bad"), 'chunk 2 metadata is not JSON: "{bad"'],
     ["metadata that is a JSON array", chunk("[1,2]"), 'chunk 2 metadata is not a JSON object: "[1,2]"'],
     ["metadata that is JSON null", chunk("null", "body"), 'chunk 2 metadata is not a JSON object: "null"'],

@@ -117,11 +117,13 @@ describe("scp framing: ChunkDecoder", () => {
       expect(errorOf(pushAll(`chunked 1.0,${MAX_METADATA_BYTES + 1},0\n`)).message).to.equal(
         "chunk metadata of 16777217 bytes exceeds the limit of 16777216",
       );
+      // Any exact length is accepted (no ceiling below what splunkd can send); past that, refused.
+      expect(MAX_BODY_BYTES).to.equal(Number.MAX_SAFE_INTEGER);
       expect(errorOf(pushAll(`chunked 1.0,2,${MAX_BODY_BYTES + 1}\n`)).message).to.equal(
-        "chunk body of 268435457 bytes exceeds the limit of 268435456",
+        "chunk body of 9007199254740992 bytes exceeds the limit of 9007199254740991",
       );
       expect(errorOf(pushAll("chunked 1.0,2,99999999999999999999999\n")).message).to.equal(
-        "chunk body of 1e+23 bytes exceeds the limit of 268435456",
+        "chunk body of 1e+23 bytes exceeds the limit of 9007199254740991",
       );
     });
 

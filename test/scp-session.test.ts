@@ -108,7 +108,7 @@ describe("scp session: errors (exact reply bytes and exit code)", () => {
     expectError(concat(GETINFO, chunk('["execute"]')), 'chunk 2 metadata is not a JSON object: "[\\"execute\\"]"', STREAMING));
 
   it("oversized lengths", async () => {
-    await expectError(concat(GETINFO, Buffer.from("chunked 1.0,36,268435457\n")), "chunk body of 268435457 bytes exceeds the limit of 268435456", STREAMING);
+    await expectError(concat(GETINFO, Buffer.from("chunked 1.0,36,9007199254740992\n")), "chunk body of 9007199254740992 bytes exceeds the limit of 9007199254740991", STREAMING);
     await expectError(Buffer.from("chunked 1.0,16777217,0\n"), "chunk metadata of 16777217 bytes exceeds the limit of 16777216");
   });
 

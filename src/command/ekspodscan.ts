@@ -5,19 +5,19 @@
  *                         them, emitting the result once, on the chunk marked finished.
  *   mode=annotate         streaming; every event comes back with pod_scan (and enrich fields).
  *   mode=filter           streaming; only matching events come back, annotated.
+ * Every mode reads a body row by row as it arrives (annotate-rows.ts for annotate and filter).
  */
 import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
 import { Aggregation, Grouping, groupingFor } from "../detection/grouping";
-import { ENRICH_COLUMNS, InvalidPartialRow, PartialRecord, partialRecord } from "../detection/stats";
-import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
-import { decodeCsv, encodeCsvBytes } from "../scp/csv";
+import { InvalidPartialRow, PartialRecord, partialRecord } from "../detection/stats";
+import { encodeCsvBytes } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
 import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
 import { FieldIds } from "../scp/field-ids";
 import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
 import { BodyReceiver, CommandError, CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
-import { Table } from "../scp/types";
-import { EVENT_FIELDS, EventReader, TermVerdict, rowEventReader, termFilter } from "./events";
+import { annotateReceiver } from "./annotate-rows";
+import { EVENT_FIELDS, EventReader, TermVerdict, termFilter } from "./events";
 import { Options, mapPhaseArgs, parseOptions } from "./options";
 import { RowAggregator } from "./row-aggregator";
 
@@ -57,15 +57,14 @@ export class EksPodScanCommand implements CommandHandler {
 
   execute(request: ExecuteRequest): ExecuteReply {
     const receiver = this.receive(request.finished);
-    if (receiver === null) return { body: encodeCsvBytes(annotate(decodeCsv(request.body.toString("utf8")), this.options as Options)) };
     receiver.write(request.body);
     return receiver.end();
   }
 
-  /** mode=stats reads its bodies row by row as they arrive; annotate and filter take them whole. */
-  receive(finished: boolean): BodyReceiver | null {
+  /** Every mode reads its bodies row by row as they arrive. */
+  receive(finished: boolean): BodyReceiver {
     const options = this.options as Options;
-    if (options.mode !== "stats") return null;
+    if (options.mode !== "stats") return annotateReceiver(options);
     // The finished chunk emitted the result (or flushed the partials); more rows after it would
     // be counted into a second result, or have the first sent again.
     if (this.sawFinished) {
@@ -191,27 +190,6 @@ const EVENT_ONLY_FIELDS = ["verb", "requestURI", "objectRef.resource", "sourceIP
 function isPartialHeader(header: string[]): boolean {
   if (EVENT_ONLY_FIELDS.some((name) => header.indexOf(name) >= 0)) return false;
   return header.indexOf("src_ip") >= 0 && header.indexOf("count") >= 0;
-}
-
-function annotate(table: Table, options: Options): Table {
-  const added = options.enrich ? ANNOTATE_COLUMNS.concat(ENRICH_COLUMNS) : ANNOTATE_COLUMNS.slice();
-  const fields = table.fields.slice();
-  const slots = added.map((name) => {
-    const existing = fields.indexOf(name);
-    return existing >= 0 ? existing : fields.push(name) - 1;
-  });
-  const cursorless = rowEventReader(table.fields);
-  const matches = matcherFor(options.match);
-  const rows = [];
-  for (const row of table.rows) {
-    const event = cursorless(row);
-    const matched = matches(event);
-    if (!matched && options.mode === "filter") continue;
-    const values = annotateEvent(event, matched, options.enrich);
-    for (let i = 0; i < slots.length; i++) row[slots[i]] = values[i];
-    rows.push(row);
-  }
-  return { fields, rows };
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

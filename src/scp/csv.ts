@@ -26,21 +26,42 @@ export function parseCsvRows(text: string): string[][] {
 /** Decodes an execute body into a Table, merging `__mv_` twins into multivalue cells. */
 export function decodeCsv(text: string): Table {
   const cursor = new CsvCursor(text);
-  const header = readHeader(cursor);
-  const fields: string[] = [];
-  const slotByName: { [name: string]: number } = Object.create(null);
-  const isTwin = (name: string) =>
-    name.lastIndexOf(MV_PREFIX, 0) === 0 && header.indexOf(name.slice(MV_PREFIX.length)) >= 0;
-  for (const name of header) if (!isTwin(name)) slotByName[name] = fields.push(name) - 1;
-  const plainSlot = header.map((name) => (isTwin(name) ? -1 : slotByName[name]));
-  const twinSlot = header.map((name) => (isTwin(name) ? slotByName[name.slice(MV_PREFIX.length)] : -1));
-
+  const reader = new TableRowReader(readHeader(cursor));
   const rows: Cell[][] = [];
-  while (cursor.next()) {
+  while (cursor.next()) rows.push(reader.read(cursor));
+  return { fields: reader.fields, rows };
+}
+
+/**
+ * Turns the rows of one body into Table rows, one at a time (decodeCsv, and mode=annotate|filter
+ * as the rows arrive): the header's fields without their `__mv_` twins, each twin's multivalue in
+ * its field's cell.
+ */
+export class TableRowReader {
+  readonly fields: string[] = [];
+  /** Per field: whether the header has its twin, so that it may hold a multivalue. */
+  readonly hasTwin: boolean[];
+  private readonly plainSlot: number[];
+  private readonly twinSlot: number[];
+
+  constructor(private readonly header: string[]) {
+    const slotByName: { [name: string]: number } = Object.create(null);
+    const isTwin = (name: string) =>
+      name.lastIndexOf(MV_PREFIX, 0) === 0 && header.indexOf(name.slice(MV_PREFIX.length)) >= 0;
+    for (const name of header) if (!isTwin(name)) slotByName[name] = this.fields.push(name) - 1;
+    this.plainSlot = header.map((name) => (isTwin(name) ? -1 : slotByName[name]));
+    this.twinSlot = header.map((name) => (isTwin(name) ? slotByName[name.slice(MV_PREFIX.length)] : -1));
+    this.hasTwin = this.fields.map(() => false);
+    for (const slot of this.twinSlot) if (slot >= 0) this.hasTwin[slot] = true;
+  }
+
+  /** The cursor's current row as cells, one per field. */
+  read(cursor: CsvCursor): Cell[] {
+    const { fields, plainSlot, twinSlot } = this;
     // Cells past the header name no field: ignored, as in mode=stats's row reader and as splunklib
     // reads a body (zip of header and row: splunklib/searchcommands/search_command.py,
     // _records_protocol_v2, https://github.com/splunk/splunk-sdk-python). A short row is padded.
-    const width = Math.min(cursor.fieldCount, header.length);
+    const width = Math.min(cursor.fieldCount, this.header.length);
     const row: Cell[] = new Array(fields.length);
     for (let i = 0; i < fields.length; i++) row[i] = "";
     for (let col = 0; col < width; col++) {
@@ -53,9 +74,8 @@ export function decodeCsv(text: string): Table {
       const values = decodeMultivalue(cursor.field(col));
       if (values !== null) row[twinSlot[col]] = values.length === 1 ? values[0] : values;
     }
-    rows.push(row);
+    return row;
   }
-  return { fields, rows };
 }
 
 /** encodeCsvBytes as a string. */
@@ -75,31 +95,41 @@ export function encodeCsvBytes(table: Table): Buffer {
   for (let i = 0; i < fields.length; i++) {
     if (rows.some((row) => isMultivalue(row[i]))) twins.push(i);
   }
-  const header = fields.map(quote);
-  for (const i of twins) header.push(quote(MV_PREFIX + fields[i]));
+  const header = headerCells(fields, twins);
   // A lone empty value would make a blank line, which readers skip: write it quoted.
   const loneColumn = header.length === 1;
   const out = new CsvWriter();
   out.text(header.join(","));
   out.byte(LF);
   for (const row of rows) {
-    for (let i = 0; i < fields.length; i++) {
-      const cell = row[i];
-      if (i > 0) out.byte(COMMA);
-      if (cell === undefined || typeof cell === "string" || cell.length < 2) {
-        const value = cell === undefined ? "" : typeof cell === "string" ? cell : cell.length === 1 ? cell[0] : "";
-        if (value === "" && loneColumn) out.text('""');
-        else out.value(value);
-      } else out.lines(cell);
-    }
+    writePlainCells(out, row, fields.length, loneColumn);
     for (const i of twins) {
-      const cell = row[i];
       out.byte(COMMA);
-      if (isMultivalue(cell)) out.multivalue(cell as string[]);
+      if (isMultivalue(row[i])) out.multivalue(row[i] as string[]);
     }
     out.byte(LF);
   }
   return out.bytes();
+}
+
+/** A header's cells: the fields, then the twins of those at `twins`, quoted where needed. */
+export function headerCells(fields: string[], twins: number[]): string[] {
+  const header = fields.map(quote);
+  for (const i of twins) header.push(quote(MV_PREFIX + fields[i]));
+  return header;
+}
+
+/** A row's plain cells, comma-separated (a multivalue as its values on lines), no line end. */
+export function writePlainCells(out: CsvWriter, row: Cell[], width: number, loneColumn: boolean): void {
+  for (let i = 0; i < width; i++) {
+    const cell = row[i];
+    if (i > 0) out.byte(COMMA);
+    if (cell === undefined || typeof cell === "string" || cell.length < 2) {
+      const value = cell === undefined ? "" : typeof cell === "string" ? cell : cell.length === 1 ? cell[0] : "";
+      if (value === "" && loneColumn) out.text('""');
+      else out.value(value);
+    } else out.lines(cell);
+  }
 }
 
 const LF = 10;
@@ -109,9 +139,23 @@ const DOLLAR = 36;
 const SEMICOLON = 59;
 
 /** Appends CSV pieces as UTF-8 to a buffer that doubles as it fills. */
-class CsvWriter {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+export class CsvWriter {
+  private buffer: Buffer;
   private length = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Bytes written so far. */
+  get size(): number {
+    return this.length;
+  }
+
+  /** Starts over, keeping the buffer (its room follows the longest content written). */
+  clear(): void {
+    this.length = 0;
+  }
 
   /** One value, quoted when it needs to be. */
   value(value: string): void {
@@ -173,7 +217,7 @@ class CsvWriter {
   }
 }
 
-function isMultivalue(cell: Cell | undefined): boolean {
+export function isMultivalue(cell: Cell | undefined): boolean {
   return typeof cell !== "string" && cell !== undefined && cell.length > 1;
 }
 

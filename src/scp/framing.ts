@@ -15,10 +15,12 @@ export class ProtocolError extends Error {
 /** Largest metadata we accept: getinfo carries the whole search, which is never this big. */
 export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 /**
- * Largest body we accept. mode=annotate|filter decode a body whole, into one string: this is well
- * inside the longest string of node 8.17 (2^30 - 25 characters) and of node 20 (2^29 - 24).
+ * Largest body we accept: any length that is an exact number. splunkd states no ceiling for what
+ * it sends (commands.conf's maxchunksize bounds what the command writes, and its default, 0,
+ * means any size: commands.conf.spec, https://docs.splunk.com/Documentation/Splunk/latest/Admin/Commandsconf),
+ * and every mode of ekspodscan reads a body row by row, never whole.
  */
-export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+export const MAX_BODY_BYTES = Number.MAX_SAFE_INTEGER;
 /** A header is ~30 bytes; anything without a newline by then is not a header. */
 const MAX_HEADER_BYTES = 128;
 const NEWLINE = 0x0a;
@@ -32,10 +34,14 @@ export function encodeChunk(meta: object, body?: string | Buffer): Buffer {
 
 /** A chunk as its header line and metadata, then its body: written in turn, a large body is not copied. */
 export function encodeChunkParts(meta: object, body?: string | Buffer): [Buffer, Buffer] {
-  const metaText = JSON.stringify(meta);
   const bodyBytes = body === undefined ? EMPTY : typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  const head = `chunked 1.0,${Buffer.byteLength(metaText, "utf8")},${bodyBytes.length}\n${metaText}`;
-  return [Buffer.from(head, "utf8"), bodyBytes];
+  return [chunkHead(meta, bodyBytes.length), bodyBytes];
+}
+
+/** A chunk's header line and metadata, for a body of `bodyLength` bytes written after it. */
+export function chunkHead(meta: object, bodyLength: number): Buffer {
+  const metaText = JSON.stringify(meta);
+  return Buffer.from(`chunked 1.0,${Buffer.byteLength(metaText, "utf8")},${bodyLength}\n${metaText}`, "utf8");
 }
 
 /** Receives the chunks a FrameReader decodes, the body as it arrives. */
@@ -128,7 +134,7 @@ export class FrameReader {
     const match = HEADER.exec(line);
     if (!match) throw new ProtocolError(`expected a chunk header "chunked 1.0,<n>,<n>", got ${describe(Buffer.from(line, "latin1"))}`);
     const metaLength = Number(match[1]);
-    const bodyLength = Number(match[2]);
+    const bodyLength = Number(match[2]); // past MAX_SAFE_INTEGER this is no longer exact: refused below
     if (metaLength > MAX_METADATA_BYTES) {
       throw new ProtocolError(`chunk metadata of ${metaLength} bytes exceeds the limit of ${MAX_METADATA_BYTES}`);
     }

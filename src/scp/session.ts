@@ -3,7 +3,7 @@
  * echoed. A failure becomes an error chunk Splunk shows to the user and a non-zero exit.
  * Session holds that discipline; session-stream.ts and session-fd.ts move the bytes.
  */
-import { FrameReader, ProtocolError, encodeChunk, encodeChunkParts } from "./framing";
+import { FrameReader, ProtocolError, chunkHead, encodeChunk, encodeChunkParts } from "./framing";
 import { CommandInfo, GetInfoRequest, parseGetInfo } from "./getinfo";
 import { ChunkMeta } from "./types";
 
@@ -16,7 +16,8 @@ export interface ExecuteRequest {
 }
 
 export interface ExecuteReply {
-  body?: string | Buffer;
+  /** The body; as pieces, they are written in turn (a large reply is never joined). */
+  body?: string | Buffer | Buffer[];
   messages?: Message[];
 }
 
@@ -128,9 +129,21 @@ export class Session {
     }
     const reply = (this.receiver as BodyReceiver).end();
     this.receiver = null;
-    const [head, body] = encodeChunkParts(replyMeta(this.finished, reply.messages), reply.body);
-    this.output(head);
-    if (body.length > 0) this.output(body);
+    const meta = replyMeta(this.finished, reply.messages);
+    const pieces = Array.isArray(reply.body) ? reply.body : null;
+    if (pieces === null) {
+      const [head, body] = encodeChunkParts(meta, reply.body as string | Buffer | undefined);
+      this.output(head);
+      if (body.length > 0) this.output(body);
+      return;
+    }
+    let length = 0;
+    for (const piece of pieces) length += piece.length;
+    this.output(chunkHead(meta, length));
+    for (let i = 0; i < pieces.length; i++) {
+      if (pieces[i].length > 0) this.output(pieces[i]);
+      pieces[i] = EMPTY; // written: let it go before the next is
+    }
   }
 
   private fail(err: unknown): void {
@@ -153,6 +166,8 @@ function wholeBody(length: number, finished: boolean, handler: CommandHandler): 
     end: () => handler.execute({ body, finished }),
   };
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function userMessage(err: unknown): string {
   if (err instanceof CommandError || err instanceof ProtocolError) return err.message;
