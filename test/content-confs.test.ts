@@ -69,7 +69,7 @@ describe("content: app.conf", () => {
       package: { id: "eks_pod_scan", check_for_updates: "false" },
       launcher: { author: "eks_pod_scan maintainers", description: PKG.description, version: PKG.version },
       id: { name: "eks_pod_scan", version: PKG.version },
-      ui: { is_visible: "false", label: "EKS Pod Scan" },
+      ui: { is_visible: "true", label: "EKS Pod Scan" },
     });
   });
 

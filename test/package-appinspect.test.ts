@@ -126,6 +126,8 @@ function appInspectChecks(getPackage: () => Package) {
       "bin/ekspodscan.js",
       "default/app.conf",
       "default/commands.conf",
+      "default/data/ui/nav/default.xml",
+      "default/data/ui/views/eks_pod_scan_overview.xml",
       "default/macros.conf",
       "default/savedsearches.conf",
       "default/searchbnf.conf",
@@ -173,7 +175,7 @@ function appInspectChecks(getPackage: () => Package) {
   });
 
   it("check_for_trigger_stanza / check_reload_trigger_for_all_custom_confs / check_custom_conf_replication: only Splunk's own confs, no triggers", () => {
-    const confs = [...getPackage().files.keys()].filter((f) => f.startsWith("default/")).map((f) => f.slice(8));
+    const confs = [...getPackage().files.keys()].filter((f) => f.startsWith("default/") && f.endsWith(".conf")).map((f) => f.slice(8));
     for (const c of confs) expect(SPLUNK_CONFS, c).to.include(c);
     expect(conf(getPackage(), "default/app.conf").has("triggers")).to.equal(false);
   });

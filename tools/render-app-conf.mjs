@@ -48,9 +48,9 @@ export function renderAppConf(pkg) {
         ["name", APP_ID],
         ["version", pkg.version],
       ]),
-      // No views: the searches are found under Settings > Searches, reports, and alerts, or in ES.
+      // Visible: the app opens on its dashboard (default/data/ui/views/eks_pod_scan_overview.xml).
       renderStanza("ui", [
-        ["is_visible", "false"],
+        ["is_visible", "true"],
         ["label", APP_LABEL],
       ]),
     ],
