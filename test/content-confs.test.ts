@@ -71,7 +71,7 @@ describe("content: app.conf", () => {
       launcher: { author: "eks_pod_scan maintainers", description: PKG.description, version: PKG.version },
       id: { name: "eks_pod_scan", version: PKG.version },
       triggers: { "reload.eks_pod_scan": "simple" },
-      ui: { is_visible: "false", label: "EKS Pod Scan" },
+      ui: { is_visible: "true", label: "EKS Pod Scan" },
     });
   });
 

@@ -129,6 +129,8 @@ function appInspectChecks(getPackage: () => Package) {
       "bin/ekspodscan.py",
       "default/app.conf",
       "default/commands.conf",
+      "default/data/ui/nav/default.xml",
+      "default/data/ui/views/eks_pod_scan_overview.xml",
       "default/eks_pod_scan.conf",
       "default/macros.conf",
       "default/savedsearches.conf",
@@ -177,7 +179,7 @@ function appInspectChecks(getPackage: () => Package) {
   });
 
   it("check_for_trigger_stanza / check_reload_trigger_for_all_custom_confs / check_that_all_custom_conf_files_have_spec", () => {
-    const confs = [...getPackage().files.keys()].filter((f) => f.startsWith("default/")).map((f) => f.slice(8));
+    const confs = [...getPackage().files.keys()].filter((f) => f.startsWith("default/") && f.endsWith(".conf")).map((f) => f.slice(8));
     for (const c of confs) expect(SPLUNK_CONFS.concat(CUSTOM_CONFS), c).to.include(c);
     const triggers = conf(getPackage(), "default/app.conf").get("triggers")!;
     expect(Object.fromEntries(triggers)).to.deep.equal(Object.fromEntries(CUSTOM_CONFS.map((c) => [`reload.${c.replace(/\.conf$/, "")}`, "simple"])));

@@ -51,9 +51,9 @@ export function renderAppConf(pkg) {
       // eks_pod_scan.conf is read by bin/ekspodscan.py at each search, never by splunkd: a change
       // needs no restart (check_reload_trigger_for_all_custom_confs).
       renderStanza("triggers", [["reload.eks_pod_scan", "simple"]]),
-      // No views: the searches are found under Settings > Searches, reports, and alerts, or in ES.
+      // Visible: the app opens on its dashboard (default/data/ui/views/eks_pod_scan_overview.xml).
       renderStanza("ui", [
-        ["is_visible", "false"],
+        ["is_visible", "true"],
         ["label", APP_LABEL],
       ]),
     ],
