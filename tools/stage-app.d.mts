@@ -1,3 +1,3 @@
 export const COMMAND_SCRIPT: string;
-export function isDirectScript(relPath: string, firstBytes: Uint8Array): boolean;
+export function isExecutable(relPath: string, firstBytes: Uint8Array): boolean;
 export function stageApp(options: { root: string; commandBundle: string; outDir?: string }): Promise<string>;

@@ -34,7 +34,7 @@ function copyTree(src, dest, rel) {
 const EXECUTABLE_MAGIC = ["2321", "7f454c46", "4d5a", "cffaedfe", "feedfacf", "cafebabe"];
 
 /** True for a file under bin/ that the OS can run itself: a "#!" script or a native executable. */
-export function isDirectScript(relPath, firstBytes) {
+export function isExecutable(relPath, firstBytes) {
   const hex = Buffer.from(firstBytes.subarray(0, 4)).toString("hex");
   return relPath.startsWith("bin/") && EXECUTABLE_MAGIC.some((magic) => hex.startsWith(magic));
 }
@@ -45,7 +45,7 @@ function setModes(dir, rel) {
     const full = path.join(dir, name);
     const childRel = rel ? `${rel}/${name}` : name;
     if (lstatSync(full).isDirectory()) setModes(full, childRel);
-    else chmodSync(full, isDirectScript(childRel, readFileSync(full).subarray(0, 4)) ? 0o755 : 0o644);
+    else chmodSync(full, isExecutable(childRel, readFileSync(full).subarray(0, 4)) ? 0o755 : 0o644);
   }
 }
 
@@ -56,7 +56,7 @@ function setModes(dir, rel) {
 export async function stageApp({ root, commandBundle, outDir }) {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   const bundle = readFileSync(commandBundle);
-  if (isDirectScript(COMMAND_SCRIPT, bundle)) {
+  if (isExecutable(COMMAND_SCRIPT, bundle)) {
     throw new Error(`${commandBundle} must not be an executable: bin/ekspodscan.py runs it with node`);
   }
   const rendered = {

