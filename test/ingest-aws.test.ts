@@ -6,9 +6,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { awsNameWarnings } from "../src/ingest/aws-names";
 import { IndexedEvent } from "../src/ingest/event";
-import { FieldSelection } from "../src/ingest/flatten";
-import { ReadOptions, readEvents } from "../src/ingest/reader";
-import { InputReport } from "../src/ingest/report";
+import { readAll } from "./support/ingest-read";
 
 const ROOT = path.resolve(__dirname, "..");
 const audit = JSON.parse(readFileSync("../shared/reference/eks-audit-example-event.json", "utf8"));
@@ -23,14 +21,7 @@ function file(name: string, content: string): string {
   return p;
 }
 
-async function read(paths: string[], options: Partial<ReadOptions> = {}): Promise<{ events: IndexedEvent[]; stderr: string }> {
-  let stderr = "";
-  const report = new InputReport({ write: (t) => void (stderr += t), isTTY: false, now: () => 0 }, 1000);
-  const events: IndexedEvent[] = [];
-  for await (const batch of readEvents(paths, { region: "us-east-1", selection: FieldSelection.all(), ...options }, report)) events.push(...batch);
-  report.finish();
-  return { events, stderr };
-}
+const read = readAll;
 
 const brief = (e: IndexedEvent) => [e.time, e.source, e.raw === auditLine];
 

@@ -4,23 +4,14 @@ import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { IndexedEvent, auditTime, timeFromTimestamp } from "../src/ingest/event";
-import { FieldSelection } from "../src/ingest/flatten";
-import { ReadOptions, readEvents } from "../src/ingest/reader";
-import { InputReport } from "../src/ingest/report";
+import { auditTime, timeFromTimestamp } from "../src/ingest/event";
+import { readAll } from "./support/ingest-read";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "hunt-time-test-"));
 const WARNING =
   "events carry no usable time; given, as Splunk does, the previous event's time from the same source, else the file's modification time, else the current time";
 
-async function read(paths: string[], options: Partial<ReadOptions> = {}): Promise<{ events: IndexedEvent[]; stderr: string }> {
-  let stderr = "";
-  const report = new InputReport({ write: (t) => void (stderr += t), isTTY: false, now: () => 0 }, 1000);
-  const events: IndexedEvent[] = [];
-  for await (const batch of readEvents(paths, { region: "us-east-1", selection: FieldSelection.all(), ...options }, report)) events.push(...batch);
-  report.finish();
-  return { events, stderr };
-}
+const read = readAll;
 
 describe("timeFromTimestamp: the audit timestamps Splunk finds a time in", () => {
   it("RFC 3339 with 0 to 9 fractional digits (six kept) and any offset; the spaced form with or without a zone", () => {
