@@ -4,14 +4,12 @@
 import { expect } from "chai";
 import { EVENT_FIELD_ORDER, PROD, STAGING } from "./support/command-events";
 import { replyBodies } from "./support/command-run";
+import { FORGED, REMOTE, STREAMS, podList } from "./support/client-events";
 import { mapPhaseArgs, parseOptions } from "../src/command/options";
 import { Cell, Record, readTable, splunkdCsv, splunkdReserialise, Table } from "./support/command-streams";
 
 const ANON = "system:anonymous";
 const UNAUTH = "system:unauthenticated";
-const REMOTE = "198.51.100.40";
-/** 50 addresses a client wrote into X-Forwarded-For; the API server lists them before the remote address. */
-const FORGED = Array.from({ length: 50 }, (_, i) => `192.0.2.${i + 1}`);
 const BY_CODE_POINT = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 const CLIENT_COLUMNS = [
@@ -21,27 +19,7 @@ const CLIENT_COLUMNS = [
 const ENRICHED = CLIENT_COLUMNS.concat(["outcome", "scope", "scanner", "risk_score"]);
 
 /** Three API-server log streams of the one cluster "prod". */
-const STREAMS = ["0a1b2c3d4e5f60718293a4b5c6d7e8f9", "11111111111111111111111111111111", "22222222222222222222222222222222"].map(
-  (id) => `us-east-1:/aws/eks/prod/cluster:kube-apiserver-audit-${id}`,
-);
 
-function podList(over: Record): Record {
-  return {
-    _time: "1599171244.277",
-    "annotations.authorization.k8s.io/decision": "forbid",
-    "objectRef.resource": "pods",
-    requestURI: "/api/v1/pods",
-    "responseStatus.code": "403",
-    "responseStatus.reason": "Forbidden",
-    source: PROD,
-    "sourceIPs{}": REMOTE,
-    "user.groups{}": UNAUTH,
-    "user.username": ANON,
-    userAgent: "curl/7.68.0",
-    verb: "list",
-    ...over,
-  };
-}
 
 const csv = (records: Record[]) => splunkdCsv(records, EVENT_FIELD_ORDER.filter((f) => f !== "_raw" && f !== "host"));
 

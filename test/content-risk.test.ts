@@ -10,6 +10,7 @@ import { renderSavedSearches } from "../tools/render-savedsearches.mjs";
 import { mapPhaseArgs, parseOptions } from "../src/command/options";
 import { EVENT_FIELD_ORDER } from "./support/command-events";
 import { replyBodies } from "./support/command-run";
+import { FORGED, REMOTE, STREAMS, podList } from "./support/client-events";
 import { Cell, Record, readTable, splunkdCsv, splunkdReserialise, Table } from "./support/command-streams";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -84,29 +85,7 @@ function riskEvents(stanza: string, table: Table): RiskEvent[] {
   return events;
 }
 
-const REMOTE = "198.51.100.40";
-const FORGED = Array.from({ length: 50 }, (_, i) => `192.0.2.${i + 1}`);
-const STREAMS = ["0a1b2c3d4e5f60718293a4b5c6d7e8f9", "11111111111111111111111111111111", "22222222222222222222222222222222"].map(
-  (id) => `us-east-1:/aws/eks/prod/cluster:kube-apiserver-audit-${id}`,
-);
 
-function podList(over: Record): Record {
-  return {
-    _time: "1599171244.277",
-    "annotations.authorization.k8s.io/decision": "forbid",
-    "objectRef.resource": "pods",
-    requestURI: "/api/v1/pods",
-    "responseStatus.code": "403",
-    "responseStatus.reason": "Forbidden",
-    source: STREAMS[0],
-    "sourceIPs{}": REMOTE,
-    "user.groups{}": "system:unauthenticated",
-    "user.username": "system:anonymous",
-    userAgent: "curl/7.68.0",
-    verb: "list",
-    ...over,
-  };
-}
 
 describe("content: the risk actions bound to rows the command produced", () => {
   it("the Broad Rule's _risk fields and message tokens are columns of its rows, one value each", async () => {
