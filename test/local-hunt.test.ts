@@ -152,12 +152,16 @@ describe("eks-pod-scan hunt, end to end through the bundled command", function (
     const run = hunt(["--input", "-"], { input: cli });
     expect(run.status).to.equal(2);
     expect(run.stderr).to.include("eks-pod-scan: this is `aws logs` output, which does not name its log group: pass --log-group");
-    expect(hunt(["--input", SAMPLE, "--format", "xml"]).stderr).to.equal('eks-pod-scan: --format must be one of table, json, csv, not "xml"\n');
+    expect(hunt(["--input", SAMPLE, "--format", "xml"]).stderr).to.equal('eks-pod-scan: --format must be one of table, json, csv, html, not "xml"\n');
     const noApp = hunt(["--input", SAMPLE, "--app", "/nonexistent/app"]);
     expect(noApp.status).to.equal(2);
     expect(noApp.stderr).to.equal("eks-pod-scan: --app: /nonexistent/app is not a Splunk app directory (no default/ folder)\n");
     expect(hunt(["--input", SAMPLE, "--by", "ip"])).to.include({ status: 2, stderr: 'eks-pod-scan: --by must be one of seed, client, not "ip"\n' });
     expect(hunt(["--input", SAMPLE, "--by", "client", "--mode", "filter"])).to.include({ status: 2, stderr: "eks-pod-scan: --by client applies only to --mode stats\n" });
+    expect(hunt(["--input", SAMPLE, "--format", "html", "--mode", "annotate"])).to.include({
+      status: 2,
+      stderr: "eks-pod-scan: --format html reports the stats rows: it needs --mode stats, not annotate\n",
+    });
   });
 
   it("previews a filter tune wrote into an app directory: the sample without one cluster's rows", () => {
@@ -280,5 +284,29 @@ process.stdin.on("data", (d) => {
         `hunt: note: the amazon_eks_kubernetes_pod_scan_detection_filter macro in ${app} is \`search NOT src_ip=203.0.113.9\`; hunt runs only the filters tune writes, so these rows are unfiltered\n`,
     );
     expect(run.stdout).to.equal(`src_ip,count,firstTime,lastTime\r\n${row}`);
+  });
+});
+
+describe("eks-pod-scan hunt --output", function () {
+  this.timeout(120000);
+
+  it("writes the rows to the file, says how many, and leaves stdout empty", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "hunt-output-"));
+    try {
+      const file = path.join(dir, "rows.json");
+      const run = hunt(["--input", SAMPLE, "--format", "json", "--output", file]);
+      expect(run).to.include({ status: 0, stdout: "" });
+      expect(run.stderr).to.equal(SUMMARY + `hunt: wrote 16 rows to ${file}\n`);
+      expect(readFileSync(file, "utf8")).to.equal(hunt(["--input", SAMPLE, "--format", "json"]).stdout);
+      const html = path.join(dir, "report.html");
+      expect(hunt(["--input", SAMPLE, "--format", "html", "--output", html])).to.include({ status: 0, stdout: "" });
+      expect(readFileSync(html, "utf8").match(/<tr class="(allowed|denied)">/g)).to.have.length(16);
+      const missing = path.join(dir, "no", "such", "dir", "r.html");
+      const failed = hunt(["--input", SAMPLE, "--format", "html", "--output", missing]);
+      expect(failed.status).to.equal(1);
+      expect(failed.stderr).to.contain(`eks-pod-scan: --output: cannot write ${missing}: ENOENT`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,9 +30,12 @@ function valuesOf(cell: string | string[] | undefined): string[] {
 /** Columns whose values are numbers: stats count, and enrich's risk_score (what the risk action scores). */
 const NUMERIC_COLUMNS = new Set(["count", "risk_score"]);
 
-function renderJson(columns: string[], rows: Array<Array<string | string[]>>): string {
-  const records = rows.map((row) => {
-    const record: { [column: string]: string | string[] | number } = {};
+export type JsonRecord = { [column: string]: string | string[] | number };
+
+/** The rows as --format json writes them; the html report shows these same records. */
+export function jsonRecords(columns: string[], rows: Array<Array<string | string[]>>): JsonRecord[] {
+  return rows.map((row) => {
+    const record: JsonRecord = {};
     columns.forEach((column, i) => {
       const cell = row[i] === undefined ? "" : row[i];
       if (NUMERIC_COLUMNS.has(column) && typeof cell === "string" && /^-?\d+(\.\d+)?$/.test(cell)) {
@@ -43,7 +46,10 @@ function renderJson(columns: string[], rows: Array<Array<string | string[]>>): s
     });
     return record;
   });
-  return JSON.stringify(records, null, 2) + "\n";
+}
+
+function renderJson(columns: string[], rows: Array<Array<string | string[]>>): string {
+  return JSON.stringify(jsonRecords(columns, rows), null, 2) + "\n";
 }
 
 // ---- csv (RFC 4180: CRLF records, fields quoted when they hold , " CR or LF) ------------------

@@ -3,7 +3,7 @@
  * splunkd (SCP v2, map and reduce phases as separate processes), then applies the rest of the saved
  * search (security_content_ctime, the filter macro) and prints the rows.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { GroupBy, groupingFor } from "../detection/grouping";
@@ -18,7 +18,8 @@ import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } 
 import { runSearch } from "../local/splunkd";
 import { Table } from "../scp/types";
 import { CliError, EXIT } from "./exit";
-import { OutputFormat, renderRows } from "./format";
+import { OutputFormat, jsonRecords, renderRows } from "./format";
+import { renderReport } from "../report/html";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_COMMAND_SCRIPT = path.join(ROOT, "app", "bin", "ekspodscan.js");
@@ -33,7 +34,9 @@ JSON export.
 
 options:
   --input FILE          an export to read (repeatable; "-" for stdin)
-  --format FORMAT       table (default), json or csv
+  --format FORMAT       table (default), json, csv, or html: a self-contained report (summary,
+                        timeline per cluster, sortable table) of the --enrich rows, for --mode stats
+  --output FILE         write the rows to FILE instead of stdout
   --match MODE          exact (default: the ESCU search) or broad
   --enrich              add outcome, scope, scanner family and risk columns
   --by GROUPING         seed (default: the ESCU search's rows) or client (one row per cluster,
@@ -55,6 +58,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input was rejected (see stder
 const OPTIONS = {
   input: { type: "string", multiple: true },
   format: { type: "string", default: "table" },
+  output: { type: "string" },
   match: { type: "string", default: "exact" },
   enrich: { type: "boolean", default: false },
   by: { type: "string", default: "seed" },
@@ -132,11 +136,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const inputs = values.input || [];
   if (inputs.length === 0) throw new CliError(`hunt needs at least one --input\n\n${USAGE}`, EXIT.usage);
-  const format = oneOf<OutputFormat>("format", values.format, ["table", "json", "csv"]);
+  const format = oneOf<OutputFormat | "html">("format", values.format, ["table", "json", "csv", "html"]);
   const match = oneOf("match", values.match, ["exact", "broad"]);
   const mode = oneOf("mode", values.mode, ["stats", "annotate", "filter"]);
   const by = oneOf<GroupBy>("by", values.by, ["seed", "client"]);
   if (by !== "seed" && mode !== "stats") throw new CliError(`--by ${by} applies only to --mode stats`, EXIT.usage);
+  if (format === "html" && mode !== "stats") throw new CliError(`--format html reports the stats rows: it needs --mode stats, not ${mode}`, EXIT.usage);
+  // The report shows outcome, cluster and scanner family: the enrich columns.
+  const enrich = values.enrich || format === "html";
   const zone = oneOf<TimeZoneChoice>("tz", values.tz, ["UTC", "local"]);
   const script = values.command || DEFAULT_COMMAND_SCRIPT;
   if (!existsSync(script)) {
@@ -157,7 +164,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     table = await runSearch({
       command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
-      args: commandArgs(mode, match, values.enrich, by),
+      args: commandArgs(mode, match, enrich, by),
       baseSearch: 'search sourcetype="aws:cloudwatchlogs:eks"',
       onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
       events: (selection) => {
@@ -177,17 +184,45 @@ export async function run(argv: string[]): Promise<number> {
 
   if (mode === "stats") {
     // No group at all: splunkd's reply has no columns, but a CSV or JSON reader still wants them.
-    if (table.fields.length === 0) table = { fields: groupingFor(by).resultColumns(values.enrich), rows: [] };
+    if (table.fields.length === 0) table = { fields: groupingFor(by).resultColumns(enrich), rows: [] };
     table = applyCtime(table, zone);
     if (filter !== undefined && !isPassAll(filter)) table = applyFilter(table, filter, values.app as string);
   }
   const code = report.rejected > 0 ? EXIT.rejectedInput : EXIT.ok;
+  const rows = table.rows.length;
+  const text =
+    format === "html"
+      ? renderReport({
+          columns: table.fields,
+          records: jsonRecords(table.fields, table.rows),
+          eventsRead: report.events,
+          rejected: report.rejected,
+          inputs,
+          search: ["ekspodscan"].concat(commandArgs(mode, match, enrich, by)).join(" "),
+          timeZone: zone === "UTC" ? "UTC" : `the local zone (${Intl.DateTimeFormat().resolvedOptions().timeZone})`,
+          generated: new Date(),
+        })
+      : renderRows(table.fields, table.rows, format);
+  const counted = `${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"}`;
+  if (values.output !== undefined) {
+    writeOutput(values.output, text);
+    process.stderr.write(`hunt: wrote ${counted} to ${values.output}\n`);
+    return code;
+  }
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(code);
   });
-  process.stdout.write(renderRows(table.fields, table.rows, format));
+  process.stdout.write(text);
   // A table has no last line that says how many rows it holds; CSV and JSON readers count them.
-  if (format === "table") process.stderr.write(`hunt: ${table.rows.length.toLocaleString("en-US")} ${table.rows.length === 1 ? "row" : "rows"}\n`);
+  if (format === "table") process.stderr.write(`hunt: ${counted}\n`);
   return code;
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new CliError(`--output: cannot write ${file}: ${(err as Error).message}`);
+  }
 }
