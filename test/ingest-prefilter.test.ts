@@ -94,4 +94,34 @@ describe("the raw-text pre-filter never drops an event the full parse would matc
     expect(mayMatchPodScan(anon.replace("system:anonymous", "admin"))).to.equal(false);
     expect(mayMatchPodScan('{"verb":"get","requestURI":"/healthz?a=1\\u0026b=2","user":{"username":"system:anonymous"}}')).to.equal(false);
   });
+
+  it("gives, on arbitrary text, the same answer as the one-regex-each predicate it replaced", () => {
+    // The predicate as first written, one regex per condition, kept here as the oracle.
+    const OLD_CALLER = /anonymous|unauthenticated|\\u00(?:[46][1-9a-f]|[57][0-9a])/i;
+    const OLD_PODS = /pods|%|\\u00(?:25|3[0-9]|[46][1-9a-f]|[57][0-9a])/i;
+    const oldPredicate = (message: string) => OLD_PODS.test(message) && OLD_CALLER.test(message);
+    const hex = fc.constantFrom(..."0123456789abcdefABCDEF");
+    const piece = fc.oneof(
+      fc.string(),
+      fc.string({ unit: "binary", maxLength: 4 }),
+      oneOf("anonymous", "unauthenticated", "pods", "anonymou", "pod", "system:anonymous"),
+      fc.tuple(hex, hex).map(([a, b]) => "%" + a + b),
+      fc.tuple(hex, hex).map(([a, b]) => "\\u00" + a + b),
+      fc.constantFrom("\\/", "\\u", "\\u00", "%", "\\"),
+    );
+    let passed = 0;
+    let failed = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const message = pieces.join("");
+        const expected = oldPredicate(message);
+        expect(mayMatchPodScan(message), message).to.equal(expected);
+        if (expected) passed++;
+        else failed++;
+      }),
+      { numRuns: 20000 },
+    );
+    expect(passed).to.be.greaterThan(1000);
+    expect(failed).to.be.greaterThan(1000);
+  });
 });
