@@ -1,7 +1,8 @@
 /**
  * mode=annotate over one large execute chunk (400,000 of the bench's rows, ~103 MB), as splunkd
  * sends it with a large maxchunksize: the command's peak RSS, held to the issue-13 target.
- * The reply must be whole before its length is sent (SCP v2 header), so it is held.
+ * The reply must be whole before its length is sent (SCP v2 header): past 8 MB it is held in a
+ * temporary file (src/scp/reply-spill.ts), not in memory.
  */
 import { createWriteStream } from "fs";
 import path from "path";
