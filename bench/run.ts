@@ -17,6 +17,7 @@ import { ChunkDecoder, encodeChunk } from "../src/scp/framing";
 import { decodeCsv, encodeCsv } from "../src/scp/csv";
 import { Cell } from "../src/scp/types";
 import { HUNT_TARGET, measureHunt } from "./hunt";
+import { ANNOTATE_TARGET_MB, measureAnnotate } from "./annotate";
 
 const ROOT = path.resolve(__dirname, "..");
 const BUNDLE = path.join(ROOT, "app", "bin", "ekspodscan.js");
@@ -207,6 +208,10 @@ async function main() {
     const hunt = await measureHunt(dir);
     for (const line of hunt.lines) console.log(line);
 
+    console.log("");
+    const annotate = await measureAnnotate(dir, [[`node ${process.version}`, node], ["node v8.17.0", existsSync(NODE8) ? NODE8 : null]]);
+    for (const line of annotate.lines) console.log(line);
+
     const mapMB = map.rss / 1024;
     const smallMB = small.rss / 1024;
     const flatAllowanceMB = Math.max(TARGET.flatRatio * smallMB, TARGET.flatMB);
@@ -229,6 +234,10 @@ async function main() {
       ),
     );
     console.log(`     (flat: peak RSS at ${fmt(EVENTS)} events <= peak at ${fmt(SMALL_EVENTS)} + max(${TARGET.flatRatio * 100}% of it, ${TARGET.flatMB} MB))`);
+    for (const label of Object.keys(annotate.rssMB)) {
+      const mb = annotate.rssMB[label];
+      console.log(targetLine(mb === null ? false : mb < ANNOTATE_TARGET_MB, `annotate over a ${fmt(annotate.chunkMB)} MB chunk < ${ANNOTATE_TARGET_MB} MB RSS, ${label}`, mb === null ? "failed" : `${fmt(mb, 1)} MB`));
+    }
     console.log(targetLine(bundleKB < TARGET.bundleKB, `bundle < ${TARGET.bundleKB} KB`, `${fmt(bundleKB, 1)} KB`));
     console.log(targetLine(hunt.speedOverGunzip >= HUNT_TARGET.overGunzip, `hunt >= ${HUNT_TARGET.overGunzip * 100}% of node's gunzip speed`, `${fmt(100 * hunt.speedOverGunzip)}% on ${fmt(hunt.exportMB, 1)} MB`));
     console.log(targetLine(hunt.bigInputRssMB <= HUNT_TARGET.bigInputRssMB, `hunt peak RSS <= ${HUNT_TARGET.bigInputRssMB} MB for >= 1 GB of input`, `${fmt(hunt.bigInputRssMB, 1)} MB on ${fmt(hunt.bigInputMB)} MB`));

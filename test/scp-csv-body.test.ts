@@ -29,7 +29,7 @@ describe("scp CsvBodyBuilder", () => {
           if (fields.length === 1 && may[0]) return; // a lone field never holds a multivalue (the caller's case)
           const body = new CsvBodyBuilder(fields, may, blockBytes);
           for (const row of rows) body.add(row.slice());
-          expect(Buffer.concat(body.end()).toString("latin1")).to.equal(encodeCsvBytes({ fields, rows }).toString("latin1"));
+          expect(Buffer.concat(body.end() as Buffer[]).toString("latin1")).to.equal(encodeCsvBytes({ fields, rows }).toString("latin1"));
         },
       ),
       { numRuns: 800 },
@@ -45,6 +45,6 @@ describe("scp CsvBodyBuilder", () => {
     expect(body.heldBytes).to.equal(2 * 1024 * 1024);
     const want = encodeCsvBytes({ fields, rows });
     expect(want.length).to.be.within(1.5 * 1024 * 1024, 2 * 1024 * 1024);
-    expect(Buffer.concat(body.end()).equals(want)).to.equal(true);
+    expect(Buffer.concat(body.end() as Buffer[]).equals(want)).to.equal(true);
   });
 });

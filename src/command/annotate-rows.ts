@@ -2,7 +2,7 @@
  * mode=annotate|filter over a body as it arrives: each row is decoded, matched, annotated and
  * encoded before the next is read (CsvRowStream), so no body is ever held whole, as a string or
  * as cells; what is held is the reply, as bytes (CsvBodyBuilder), which must be complete before
- * its length can be sent. The reply is byte for byte what decoding the whole body, annotating
+ * its length can be sent; past a threshold, in a temporary file (SpillOptions). The reply is byte for byte what decoding the whole body, annotating
  * the Table and encoding it gives (held to that by test/command-annotate-stream.test.ts).
  */
 import { matcherFor } from "../detection/match";
@@ -11,11 +11,12 @@ import { ANNOTATE_COLUMNS, annotateEvent } from "../detection/annotate";
 import { TableRowReader } from "../scp/csv";
 import { CsvBodyBuilder } from "../scp/csv-body";
 import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
+import { SpillOptions } from "../scp/reply-spill";
 import { BodyReceiver } from "../scp/session";
 import { rowEventReader } from "./events";
 import { Options } from "./options";
 
-export function annotateReceiver(options: Options): BodyReceiver {
+export function annotateReceiver(options: Options, spill: SpillOptions | null = null): BodyReceiver {
   const added = options.enrich ? ANNOTATE_COLUMNS.concat(ENRICH_COLUMNS) : ANNOTATE_COLUMNS.slice();
   const matches = matcherFor(options.match);
   const filter = options.mode === "filter";
@@ -37,7 +38,7 @@ export function annotateReceiver(options: Options): BodyReceiver {
       const mayHaveTwin = fields.map((_, i) => i < reader.hasTwin.length && reader.hasTwin[i]);
       for (const slot of slots) mayHaveTwin[slot] = true;
       eventOf = rowEventReader(reader.fields);
-      body = new CsvBodyBuilder(fields, mayHaveTwin);
+      body = new CsvBodyBuilder(fields, mayHaveTwin, undefined, spill);
     },
     row(cursor) {
       const row = reader.read(cursor);

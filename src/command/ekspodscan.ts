@@ -7,6 +7,7 @@
  *   mode=filter           streaming; only matching events come back, annotated.
  * Every mode reads a body row by row as it arrives (annotate-rows.ts for annotate and filter).
  */
+import { existsSync } from "fs";
 import { matcherFor, necessaryTerms, termsDecide } from "../detection/match";
 import { Aggregation, Grouping, groupingFor } from "../detection/grouping";
 import { InvalidPartialRow, PartialRecord, partialRecord } from "../detection/stats";
@@ -14,6 +15,7 @@ import { encodeCsvBytes } from "../scp/csv";
 import { CsvCursor, FieldColumns, fieldColumns, readCell } from "../scp/csv-cursor";
 import { CsvRowHandler, CsvRowStream } from "../scp/csv-stream";
 import { FieldIds } from "../scp/field-ids";
+import { SpillOptions, spillThreshold } from "../scp/reply-spill";
 import { CommandInfo, GetInfoRequest } from "../scp/getinfo";
 import { BodyReceiver, CommandError, CommandHandler, ExecuteReply, ExecuteRequest } from "../scp/session";
 import { annotateReceiver } from "./annotate-rows";
@@ -31,6 +33,7 @@ export class EksPodScanCommand implements CommandHandler {
   private readonly rows = new RowAggregator();
   private maxGroups = 50000;
   private sawFinished = false;
+  private spill: SpillOptions | null = null;
 
   getinfo(request: GetInfoRequest): { info: CommandInfo } {
     const options = parseOptions(request.searchInfo.args);
@@ -38,6 +41,10 @@ export class EksPodScanCommand implements CommandHandler {
     this.grouping = groupingFor(options.by);
     this.stats = this.grouping.create();
     this.maxGroups = request.searchInfo.maxResultRows;
+    // A large annotate reply goes to a file in the search's own directory; a probe run may get
+    // one that does not exist (docs scp-v2-protocol.md): then the system's temporary directory.
+    const dispatchDir = request.searchInfo.dispatchDir;
+    this.spill = { dir: dispatchDir && existsSync(dispatchDir) ? dispatchDir : "", thresholdBytes: spillThreshold() };
     if (options.mode !== "stats") return { info: { type: "streaming" } };
     if (options.phase === "map") {
       // No required_fields here: with them splunkd adds _chunked_idx and may merge our output back
@@ -64,7 +71,7 @@ export class EksPodScanCommand implements CommandHandler {
   /** Every mode reads its bodies row by row as they arrive. */
   receive(finished: boolean): BodyReceiver {
     const options = this.options as Options;
-    if (options.mode !== "stats") return annotateReceiver(options);
+    if (options.mode !== "stats") return annotateReceiver(options, this.spill);
     // The finished chunk emitted the result (or flushed the partials); more rows after it would
     // be counted into a second result, or have the first sent again.
     if (this.sawFinished) {

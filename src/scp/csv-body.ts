@@ -7,9 +7,13 @@
  * the end. So each row is written with a twin cell for every field that may hold a multivalue
  * (those with a twin in the input, and the added ones), and end() removes, in place, the twin
  * cells of fields that held none. Memory follows the reply (which must be whole before its length
- * is sent), never the rows as strings, and the reply is never copied.
+ * is sent), never the rows as strings, and the reply is never copied. With a SpillOptions, blocks
+ * past its threshold go to a temporary file (ReplySpill) and are read back, one at a time, as the
+ * reply is written: memory then follows the threshold, not the reply.
  */
 import { CsvWriter, headerCells, isMultivalue, writePlainCells } from "./csv";
+import { ReplySpill, SpillOptions } from "./reply-spill";
+import { StreamedBody } from "./session";
 import { Cell } from "./types";
 
 const BLOCK_BYTES = 1024 * 1024;
@@ -20,6 +24,7 @@ interface Block {
   bytes: Buffer;
   used: number;
   firstRow: number; // index of its first row
+  spilledAt: number; // its offset in the spill file, or -1 while in memory
 }
 
 export class CsvBodyBuilder {
@@ -34,12 +39,15 @@ export class CsvBodyBuilder {
   private readonly candidates: number[] = []; // the fields written with a twin cell
   private readonly used: boolean[]; // per candidate: some row held a multivalue there
   private readonly loneColumn: boolean;
+  private spill: ReplySpill | null = null;
+  private heldInMemory = 0;
 
   /** `mayHaveTwin[i]`: whether field i can hold a multivalue (only those get a twin cell). */
   constructor(
     private readonly fields: string[],
     mayHaveTwin: boolean[],
     private readonly blockBytes = BLOCK_BYTES,
+    private readonly spillOptions: SpillOptions | null = null,
   ) {
     for (let i = 0; i < fields.length; i++) if (mayHaveTwin[i]) this.candidates.push(i);
     this.used = this.candidates.map(() => false);
@@ -53,6 +61,11 @@ export class CsvBodyBuilder {
     let held = 0;
     for (const block of this.blocks) held += block.bytes.length;
     return held;
+  }
+
+  /** The spill file, once some blocks went to it (null: all in memory). */
+  get spillPath(): string | null {
+    return this.spill === null ? null : this.spill.path;
   }
 
   add(row: Cell[]): void {
@@ -85,10 +98,15 @@ export class CsvBodyBuilder {
     this.rows++;
   }
 
-  /** The body's pieces in order: the header, then the blocks of rows. */
-  end(): Buffer[] {
+  /**
+   * The body: its pieces in order (the header, then the blocks of rows), or, once some went to
+   * the spill file, a StreamedBody that reads them back one block at a time.
+   */
+  end(): Buffer[] | StreamedBody {
     const twins = this.candidates.filter((_, k) => this.used[k]);
-    const pieces: Buffer[] = [Buffer.from(headerCells(this.fields, twins).join(",") + "\n", "utf8")];
+    const header = Buffer.from(headerCells(this.fields, twins).join(",") + "\n", "utf8");
+    if (this.spill !== null) return this.streamed(header, twins.length);
+    const pieces: Buffer[] = [header];
     const compact = twins.length < this.candidates.length;
     let entry = 0;
     for (let b = 0; b < this.blocks.length; b++) {
@@ -128,16 +146,65 @@ export class CsvBodyBuilder {
     return entry;
   }
 
+  /** Spilled: each block is read back and compacted as it is written; none is held whole. */
+  private streamed(header: Buffer, twins: number): StreamedBody {
+    const spill = this.spill as ReplySpill;
+    const compact = twins < this.candidates.length;
+    let used = 0;
+    for (const block of this.blocks) used += block.used;
+    // Compacting drops exactly one comma per row for each candidate no row used (no cell there).
+    const length = header.length + used - (compact ? this.rows * (this.candidates.length - twins) : 0);
+    return {
+      length,
+      writeTo: (write) => {
+        write(header);
+        let room = EMPTY; // one buffer for every block read back (pieces are valid during write only)
+        let entry = 0;
+        for (let b = 0; b < this.blocks.length; b++) {
+          const held = this.blocks[b];
+          let block = held;
+          if (held.spilledAt >= 0) {
+            if (room.length < held.used) room = Buffer.allocUnsafe(Math.max(held.used, this.blockBytes));
+            spill.read(room, held.spilledAt, held.used);
+            block = { bytes: room, used: held.used, firstRow: held.firstRow, spilledAt: held.spilledAt };
+          }
+          if (compact) {
+            const lastRow = b + 1 < this.blocks.length ? this.blocks[b + 1].firstRow : this.rows;
+            entry = this.compact(block, lastRow, entry);
+          }
+          if (block.used > 0) write(block.bytes.subarray(0, block.used));
+          this.blocks[b] = EMPTY_BLOCK;
+        }
+      },
+      discard: () => spill.remove(),
+    };
+  }
+
   private blockFor(bytes: number): Block {
     const last = this.blocks[this.blocks.length - 1];
     if (last !== undefined && last.used + bytes <= last.bytes.length) return last;
-    const block = { bytes: Buffer.allocUnsafe(Math.max(this.blockBytes, bytes)), used: 0, firstRow: this.rows };
+    const size = Math.max(this.blockBytes, bytes);
+    if (this.spillOptions !== null && this.heldInMemory + size > this.spillOptions.thresholdBytes) this.spillBlocks();
+    const block = { bytes: Buffer.allocUnsafe(size), used: 0, firstRow: this.rows, spilledAt: -1 };
     this.blocks.push(block);
+    this.heldInMemory += size;
     return block;
+  }
+
+  /** Moves every block still in memory to the spill file (all are complete: a new one starts). */
+  private spillBlocks(): void {
+    if (this.spill === null) this.spill = new ReplySpill((this.spillOptions as SpillOptions).dir);
+    for (const block of this.blocks) {
+      if (block.spilledAt >= 0) continue;
+      block.spilledAt = this.spill.append(block.bytes, block.used);
+      block.bytes = EMPTY;
+    }
+    this.heldInMemory = 0;
   }
 }
 
-const EMPTY_BLOCK: Block = { bytes: Buffer.alloc(0), used: 0, firstRow: 0 };
+const EMPTY = Buffer.alloc(0);
+const EMPTY_BLOCK: Block = { bytes: EMPTY, used: 0, firstRow: 0, spilledAt: -1 };
 
 function grown(values: Int32Array): Int32Array {
   const bigger = new Int32Array(values.length * 2);

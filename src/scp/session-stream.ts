@@ -29,6 +29,7 @@ export function runSession(
     // Resolves once everything written so far is flushed.
     const stopAfterFlush = (code: number) => output.write(Buffer.alloc(0), () => stop(code));
 
+    session.outputKeepsBytes = true;
     session.output = (bytes) => {
       if (stopped || output.write(bytes) || awaitingDrain) return;
       awaitingDrain = true;

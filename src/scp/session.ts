@@ -15,9 +15,17 @@ export interface ExecuteRequest {
   finished: boolean;
 }
 
+/** A body told by its length, then written piece by piece (from a spill file), then discarded. */
+export interface StreamedBody {
+  length: number;
+  /** Each piece is valid only during its write (its buffer is reused for the next). */
+  writeTo(write: (piece: Buffer) => void): void;
+  discard(): void;
+}
+
 export interface ExecuteReply {
   /** The body; as pieces, they are written in turn (a large reply is never joined). */
-  body?: string | Buffer | Buffer[];
+  body?: string | Buffer | Buffer[] | StreamedBody;
   messages?: Message[];
 }
 
@@ -64,6 +72,8 @@ export class Session {
   failed = false;
   /** Where replies go; set by the runner. */
   output: (bytes: Buffer) => void = () => undefined;
+  /** Whether output may still hold a buffer after it returns (a stream does; blocking writes do not). */
+  outputKeepsBytes = false;
   private readonly reader: FrameReader;
   private sawGetInfo = false;
   private getinfoMeta: ChunkMeta | null = null; // the getinfo chunk, until its end
@@ -130,7 +140,17 @@ export class Session {
     const reply = (this.receiver as BodyReceiver).end();
     this.receiver = null;
     const meta = replyMeta(this.finished, reply.messages);
-    const pieces = Array.isArray(reply.body) ? reply.body : null;
+    const body = reply.body;
+    if (isStreamed(body)) {
+      try {
+        this.output(chunkHead(meta, body.length));
+        body.writeTo(this.outputKeepsBytes ? (piece) => this.output(Buffer.from(piece)) : this.output);
+      } finally {
+        body.discard();
+      }
+      return;
+    }
+    const pieces = Array.isArray(body) ? body : null;
     if (pieces === null) {
       const [head, body] = encodeChunkParts(meta, reply.body as string | Buffer | undefined);
       this.output(head);
@@ -168,6 +188,10 @@ function wholeBody(length: number, finished: boolean, handler: CommandHandler): 
 }
 
 const EMPTY = Buffer.alloc(0);
+
+function isStreamed(body: ExecuteReply["body"]): body is StreamedBody {
+  return typeof body === "object" && !Buffer.isBuffer(body) && !Array.isArray(body);
+}
 
 function userMessage(err: unknown): string {
   if (err instanceof CommandError || err instanceof ProtocolError) return err.message;

@@ -19,6 +19,8 @@ export interface GetinfoOptions {
   maxresultrows?: number | string;
   /** Times as numbers and the search not percent-encoded, like the SDK recorder's files. */
   recorderShape?: boolean;
+  /** searchinfo.dispatch_dir (default: a splunkd-shaped path that does not exist here). */
+  dispatchDir?: string;
 }
 
 /** A getinfo request as splunkd 8.x sends it (times as strings, percent-encoded search). */
@@ -28,7 +30,7 @@ export function getinfo(args: string[], options: GetinfoOptions = {}): Buffer {
   const searchinfo = {
     args,
     raw_args: args,
-    dispatch_dir: "/opt/splunk/var/run/splunk/dispatch/1700000000.42",
+    dispatch_dir: options.dispatchDir === undefined ? "/opt/splunk/var/run/splunk/dispatch/1700000000.42" : options.dispatchDir,
     sid: "1700000000.42",
     app: "eks_pod_scan",
     owner: "admin",
