@@ -78,9 +78,10 @@ describe("the raw-text pre-filter never drops an event the full parse would matc
       }),
       { numRuns: 20000 },
     );
-    // The property is not vacuous: many events match, and many others are ruled out.
+    // The property is not vacuous: many events match, and many others are ruled out. The counts
+    // vary with fast-check's seed (ruledOut 967-1,0xx in full runs), so the floors sit well below.
     expect(matched).to.be.greaterThan(500);
-    expect(ruledOut).to.be.greaterThan(1000);
+    expect(ruledOut).to.be.greaterThan(500);
   });
 
   it("named cases", () => {
