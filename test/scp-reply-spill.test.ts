@@ -12,9 +12,8 @@ import { CsvBodyBuilder } from "../src/scp/csv-body";
 import { encodeChunk } from "../src/scp/framing";
 import { CommandError, Session, StreamedBody } from "../src/scp/session";
 import { Cell } from "../src/scp/types";
+import { csvBodyCase } from "./support/csv-body-cases";
 
-const value = fc.string({ unit: fc.constantFrom('"', ",", "\n", "$", ";", "a", "é", "😀"), maxLength: 5 });
-const cell: fc.Arbitrary<Cell> = fc.oneof(value, fc.array(value, { maxLength: 3 }));
 
 /** The body's bytes, as Session writes them: the length it announced must match. */
 function written(body: Buffer[] | StreamedBody): Buffer {
@@ -39,18 +38,7 @@ describe("scp reply spill", () => {
 
   it("gives the in-memory builder's bytes under and over the threshold, and leaves no file", () => {
     fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 }).chain((fields) =>
-          fc.record({
-            fields: fc.constant(fields),
-            rows: fc.array(fc.array(cell, { minLength: fields.length, maxLength: fields.length }), { maxLength: 12 }),
-            extra: fc.array(fc.boolean(), { minLength: fields.length, maxLength: fields.length }),
-            blockBytes: fc.integer({ min: 1, max: 64 }),
-            thresholdBytes: fc.integer({ min: 0, max: 200 }),
-          }),
-        ),
-        ({ fields, rows, extra, blockBytes, thresholdBytes }) => {
-          const may = fields.map((_, i) => extra[i] || rows.some((row) => Array.isArray(row[i]) && row[i].length > 1));
+      fc.property(csvBodyCase, ({ fields, rows, may, blockBytes, thresholdBytes }) => {
           if (fields.length === 1 && may[0]) return;
           const oracle = new CsvBodyBuilder(fields, may, blockBytes);
           const spilling = new CsvBodyBuilder(fields, may, blockBytes, { dir, thresholdBytes });
@@ -60,8 +48,7 @@ describe("scp reply spill", () => {
           }
           expect(written(spilling.end()).toString("latin1")).to.equal(written(oracle.end()).toString("latin1"));
           expect(readdirSync(dir)).to.deep.equal([]);
-        },
-      ),
+      }),
       { numRuns: 600 },
     );
   });
