@@ -159,12 +159,13 @@ export async function run(argv: string[]): Promise<number> {
   const names = { region: values.region, source: values.source, logGroup: values["log-group"], logStream: values["log-stream"] };
   for (const warning of awsNameWarnings(names)) process.stderr.write(`hunt: warning: ${warning}\n`);
 
+  const args = commandArgs(mode, match, enrich, by);
   let table;
   let opened = false; // the events are opened once the command has answered getinfo
   try {
     table = await runSearch({
       command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
-      args: commandArgs(mode, match, enrich, by),
+      args,
       baseSearch: 'search sourcetype="aws:cloudwatchlogs:eks"',
       onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
       events: (selection) => {
@@ -198,7 +199,7 @@ export async function run(argv: string[]): Promise<number> {
           eventsRead: report.events,
           rejected: report.rejected,
           inputs,
-          search: ["ekspodscan"].concat(commandArgs(mode, match, enrich, by)).join(" "),
+          search: ["ekspodscan"].concat(args).join(" "),
           timeZone: zone === "UTC" ? "UTC" : `the local zone (${Intl.DateTimeFormat().resolvedOptions().timeZone})`,
           generated: new Date(),
         })

@@ -2,8 +2,8 @@
  * mode=annotate|filter over a body as it arrives: each row is decoded, matched, annotated and
  * encoded before the next is read (CsvRowStream), so no body is ever held whole, as a string or
  * as cells; what is held is the reply, as bytes (CsvBodyBuilder), which must be complete before
- * its length can be sent; past a threshold, in a temporary file (SpillOptions). The reply is byte for byte what decoding the whole body, annotating
- * the Table and encoding it gives (held to that by test/command-annotate-stream.test.ts).
+ * its length can be sent; past a threshold, in a temporary file (SpillOptions). The reply is byte
+ * for byte what decoding the whole body, annotating the Table and encoding it gives (held to that by test/command-annotate-stream.test.ts).
  */
 import { matcherFor } from "../detection/match";
 import { ENRICH_COLUMNS } from "../detection/stats";
