@@ -126,9 +126,9 @@ async function* readOne(
       event.time = times.timeOf(event.source, event.time, fileMillis);
       batch.push(event);
     },
-    passed: (source: string, time: string) => {
+    passed: (source: string, millis: number) => {
       report.events++;
-      times.timeOf(source, time, fileMillis);
+      times.note(source, millis);
     },
     reject: (message: string) => report.reject(file, line, message),
     skip: (reason: string) => report.skip(reason),
