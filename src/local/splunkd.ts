@@ -141,21 +141,26 @@ export async function runSearch(run: SearchRun): Promise<Table> {
   const dispatch: Dispatch = { sid, dir, search: `${run.baseSearch} | ${typed}`, maxResultRows };
   const processes: CommandProcess[] = [];
   let bodies: AsyncIterator<ExecuteBody> | null = null;
-  const start = async (label: string, args: string[], rawArgs: string[]) => {
-    const proc = new CommandProcess(run.command, label, run.onMessage);
+  const start = async (proc: CommandProcess, args: string[], rawArgs: string[]) => {
     processes.push(proc);
-    const info = phaseInfo(await proc.request(getinfoMeta(dispatch, args, rawArgs)), label);
+    const info = phaseInfo(await proc.request(getinfoMeta(dispatch, args, rawArgs)), proc.label);
     return { proc, info };
   };
+  // The map phase's process is started with the first one, not once the first has answered getinfo:
+  // node starts in both at once (one start less to wait for, 60-150 ms). It is killed unused when
+  // the command turns out to have no streaming_preop; the requests each process gets are splunkd's.
+  const spare = new CommandProcess(run.command, `${COMMAND_NAME} (map phase)`, run.onMessage);
   try {
     const typedArgs = splitSearchArgs(run.args.join(" "));
-    const first = await start(COMMAND_NAME, typedArgs.args, typedArgs.rawArgs);
+    const first = await start(new CommandProcess(run.command, COMMAND_NAME, run.onMessage), typedArgs.args, typedArgs.rawArgs);
     let streamTo = first;
     let reduce: CommandProcess | null = null;
     if (first.info.streamingPreop !== null) {
       const words = splitSearchArgs(first.info.streamingPreop);
-      streamTo = await start(`${COMMAND_NAME} (map phase)`, words.args.slice(1), words.rawArgs.slice(1));
+      streamTo = await start(spare, words.args.slice(1), words.rawArgs.slice(1));
       reduce = first.proc;
+    } else {
+      spare.kill();
     }
     // splunkd sends a command that declares required_fields only those, plus _chunked_idx; for a
     // pre-op that declares none, the reporting command's required_fields still limit extraction.
@@ -184,6 +189,7 @@ export async function runSearch(run: SearchRun): Promise<Table> {
   } finally {
     if (bodies && bodies.return) bodies.return().catch(() => undefined); // closes the input files
     for (const proc of processes) proc.kill();
+    spare.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }
