@@ -11,7 +11,7 @@ import { CommandFailure } from "../local/command-process";
 import { InputUsageError } from "../ingest/formats";
 import { compileFilter } from "../local/filter-macro";
 import { readEvents } from "../ingest/reader";
-import { InputReport } from "../ingest/report";
+import { InputReport, thousands } from "../ingest/report";
 import { awsNameWarnings } from "../ingest/aws-names";
 import { mayMatchPodScan } from "../ingest/prefilter";
 import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } from "../local/saved-search";
@@ -204,7 +204,7 @@ export async function run(argv: string[]): Promise<number> {
           generated: new Date(),
         })
       : renderRows(table.fields, table.rows, format);
-  const counted = `${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"}`;
+  const counted = `${thousands(rows)} ${rows === 1 ? "row" : "rows"}`;
   if (values.output !== undefined) {
     writeOutput(values.output, text);
     process.stderr.write(`hunt: wrote ${counted} to ${values.output}\n`);
