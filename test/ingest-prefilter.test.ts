@@ -107,8 +107,8 @@ describe("the raw-text pre-filter never drops an event the full parse would matc
       fc.string({ unit: "binary", maxLength: 4 }),
       oneOf("anonymous", "unauthenticated", "pods", "anonymou", "pod", "system:anonymous"),
       fc.tuple(hex, hex).map(([a, b]) => "%" + a + b),
-      fc.tuple(hex, hex).map(([a, b]) => "\\u00" + a + b),
-      fc.constantFrom("\\/", "\\u", "\\u00", "%", "\\"),
+      fc.tuple(fc.constantFrom("\\u00", "\\U00", "\\u0", "\\u10"), hex, hex).map(([u, a, b]) => u + a + b),
+      fc.constantFrom("\\/", "\\u", "\\u00", "%", "\\", "\\\\u0070"),
     );
     let passed = 0;
     let failed = 0;
