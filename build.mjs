@@ -14,6 +14,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 
 export const COMMAND_BUNDLE = path.join(root, "app", "bin", "ekspodscan.js");
 export const CLI_BUNDLE = path.join(root, "dist", "cli", "eks-pod-scan.js");
+export const DECODE_WORKER_BUNDLE = path.join(root, "dist", "cli", "decode-worker.js");
 
 /**
  * The search command: one CommonJS file with no runtime dependencies, for node >= 8.17. Not
@@ -51,6 +52,16 @@ export async function bundleCli() {
     banner: { js: "#!/usr/bin/env node" },
     // splunk-sdk uses arguments.callee, so the CLI bundle must not be strict as a whole.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
+    logLevel: "warning",
+  });
+  // hunt's decode workers (src/ingest/decode-pool.ts) run this beside the CLI.
+  await build({
+    entryPoints: [path.join(root, "src", "ingest", "decode-worker.ts")],
+    outfile: DECODE_WORKER_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
     logLevel: "warning",
   });
 }

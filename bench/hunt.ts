@@ -9,12 +9,14 @@ import { createReadStream, createWriteStream, statSync } from "fs";
 import { once } from "events";
 import path from "path";
 import { writeSample } from "../scripts/make-sample";
+import { defaultJobs } from "../src/cli/hunt";
 import { runRepeated, runProcess } from "./measure";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "dist", "cli", "eks-pod-scan.js");
 const REPEAT = Number(process.env.BENCH_HUNT_REPEAT || 60);
 const RUNS = 3;
+const DEFAULT_JOBS = defaultJobs("stats");
 const MIN_EXPORT_MB = 150;
 const BIG_INPUT_MB = 1000;
 export const HUNT_TARGET = { overGunzip: 0.5, bigInputRssMB: 150 };
@@ -49,7 +51,10 @@ export async function measureHunt(dir: string): Promise<HuntBench> {
   const exportBytes = Number(gunzip.runs[0].stdout.toString().trim());
   const exportMB = exportBytes / 1e6;
   const hunt = await runRepeated(process.execPath, [CLI, "hunt", "--input", "-", "--format", "csv"], exportPath, RUNS);
-  for (const run of hunt.runs) if (run.code !== 0) throw new Error(`hunt failed: exit ${run.code}: ${run.stderr}`);
+  // The same on one thread: what the decode workers (as many as the cores less one) bring.
+  const oneThread = await runRepeated(process.execPath, [CLI, "hunt", "--input", "-", "--format", "csv", "--jobs", "0"], exportPath, RUNS);
+  for (const run of [...hunt.runs, ...oneThread.runs]) if (run.code !== 0) throw new Error(`hunt failed: exit ${run.code}: ${run.stderr}`);
+  if (oneThread.runs[0].stdout.toString() !== hunt.runs[0].stdout.toString()) throw new Error("hunt --jobs 0 printed other rows than hunt");
   const read = /read ([\d,]+) events/.exec(hunt.runs[0].stderr);
   const rows = hunt.runs[0].stdout.toString().split("\r\n").filter((l) => l !== "").length - 1;
 
@@ -66,6 +71,7 @@ export async function measureHunt(dir: string): Promise<HuntBench> {
     `  node alone gunzips it: ${fmt(gunzip.seconds, 3)} s  ${fmt(exportMB / gunzip.seconds, 1)} MB/s  peak RSS ${fmt(gunzip.rss / 1024, 1)} MB`,
     `  hunt (read, match, stats): ${fmt(hunt.seconds, 3)} s  ${fmt(exportMB / hunt.seconds, 1)} MB/s  peak RSS ${fmt(hunt.rss / 1024, 1)} MB  (${read ? read[1] : "?"} events read, ${rows} rows)`,
     `  hunt runs: ${hunt.runs.map((r) => fmt(r.seconds, 3)).join(", ")} s; gunzip runs: ${gunzip.runs.map((r) => fmt(r.seconds, 3)).join(", ")} s`,
+    `  hunt --jobs 0 (decoding on the main thread, ${DEFAULT_JOBS} worker(s) otherwise): ${fmt(oneThread.seconds, 3)} s, ${fmt((100 * gunzip.seconds) / oneThread.seconds)}% of gunzip's speed`,
     `  hunt reads at ${fmt(100 * speedOverGunzip)}% of node's gunzip speed`,
     `  the same export ${times} times over (${fmt(bigInputMB, 0)} MB, one run): ${fmt(big.seconds, 3)} s, hunt's peak RSS ${fmt(big.rss / 1024, 1)} MB (the command's processes apart)`,
   ];

@@ -4,6 +4,7 @@
  * search (security_content_ctime, the filter macro) and prints the rows.
  */
 import { existsSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { GroupBy, groupingFor } from "../detection/grouping";
@@ -13,7 +14,6 @@ import { compileFilter } from "../local/filter-macro";
 import { readEvents } from "../ingest/reader";
 import { InputReport, thousands } from "../ingest/report";
 import { awsNameWarnings } from "../ingest/aws-names";
-import { mayMatchPodScan } from "../ingest/prefilter";
 import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } from "../local/saved-search";
 import { runSearch } from "../local/splunkd";
 import { Table } from "../scp/types";
@@ -23,6 +23,9 @@ import { renderReport } from "../report/html";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_COMMAND_SCRIPT = path.join(ROOT, "app", "bin", "ekspodscan.js");
+/** The decode worker: beside the CLI bundle, or the built one when the CLI runs from src/ (tsx). */
+const DECODE_WORKER = [path.join(__dirname, "decode-worker.js"), path.join(ROOT, "dist", "cli", "decode-worker.js")].find((file) => existsSync(file));
+const MAX_JOBS = 16;
 
 const USAGE = `usage: eks-pod-scan hunt --input FILE [--input FILE ...] [options]
 
@@ -49,6 +52,9 @@ options:
   --app DIR             apply the filter macro of this app directory (local/ over default/): the
                         filters \`eks-pod-scan tune\` writes; hunt runs no other SPL, and says so
   --mode MODE           stats (default), annotate or filter: the command's mode
+  --jobs N              decode on N worker threads (default: one less than the cores, 1 to 4, for
+                        stats and filter; 0 for annotate, whose every event would cross threads);
+                        0 decodes on the main thread
   --node PATH           node that runs the command (default: this node)
   --command PATH        the command script (default: app/bin/ekspodscan.js)
 
@@ -70,6 +76,7 @@ const OPTIONS = {
   app: { type: "string" },
   mode: { type: "string", default: "stats" },
   node: { type: "string" },
+  jobs: { type: "string" },
   command: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -104,6 +111,18 @@ function checkInputs(inputs: string[]): number | undefined {
 
 function isDirectory(dir: string): boolean {
   return existsSync(dir) && statSync(dir).isDirectory();
+}
+
+/** Worker threads for decoding: one less than the cores, 1 to 4; none for annotate. */
+export function defaultJobs(mode: string): number {
+  if (mode === "annotate") return 0;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cores - 1));
+}
+
+function jobCount(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > MAX_JOBS) throw new CliError(`--jobs must be a whole number from 0 to ${MAX_JOBS}, not ${JSON.stringify(text)}`, EXIT.usage);
+  return Number(text);
 }
 
 /** The command's arguments for the hunt's options, as a search would spell them. */
@@ -145,6 +164,8 @@ export async function run(argv: string[]): Promise<number> {
   // The report shows outcome, cluster and scanner family: the enrich columns.
   const enrich = values.enrich || format === "html";
   const zone = oneOf<TimeZoneChoice>("tz", values.tz, ["UTC", "local"]);
+  const jobs = values.jobs === undefined ? defaultJobs(mode) : jobCount(values.jobs);
+  const decodeWorkers = jobs > 0 && DECODE_WORKER !== undefined ? { script: DECODE_WORKER, count: jobs } : undefined;
   const script = values.command || DEFAULT_COMMAND_SCRIPT;
   if (!existsSync(script)) {
     throw new CliError(`the command bundle ${script} does not exist: build it with \`node build.mjs --bundle\` (npm start does)`);
@@ -171,7 +192,7 @@ export async function run(argv: string[]): Promise<number> {
       events: (selection) => {
         opened = true;
         // annotate returns every event; stats and filter only those that can match, so the others need no parse.
-        return readEvents(inputs, { ...names, selection, mayMatch: mode === "annotate" ? undefined : mayMatchPodScan }, report);
+        return readEvents(inputs, { ...names, selection, podScansOnly: mode !== "annotate", decodeWorkers }, report);
       },
     });
   } catch (err) {

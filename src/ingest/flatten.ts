@@ -11,11 +11,11 @@ export type FieldMap = Map<string, string[]>;
 
 /** Which fields to extract: every field, or only these (the walk skips subtrees no wanted name is under). */
 export class FieldSelection {
-  private readonly names: Set<string> | null;
+  private readonly selected: Set<string> | null;
   private readonly prefixes: Set<string>;
 
   private constructor(names: string[] | null) {
-    this.names = names ? new Set(names) : null;
+    this.selected = names ? new Set(names) : null;
     this.prefixes = new Set();
     for (const name of names || []) for (let end = 1; end <= name.length; end++) this.prefixes.add(name.slice(0, end));
   }
@@ -28,13 +28,18 @@ export class FieldSelection {
     return new FieldSelection(names);
   }
 
+  /** The names selected, null for all: what rebuilds this selection in another thread. */
+  get names(): string[] | null {
+    return this.selected ? Array.from(this.selected) : null;
+  }
+
   wants(name: string): boolean {
-    return this.names === null || this.names.has(name);
+    return this.selected === null || this.selected.has(name);
   }
 
   /** Whether a wanted name lies under this path prefix (e.g. "user." or "sourceIPs{}"). */
   leadsTo(prefix: string): boolean {
-    return this.names === null || this.prefixes.has(prefix);
+    return this.selected === null || this.prefixes.has(prefix);
   }
 }
 

@@ -49,6 +49,7 @@ export interface ScannerOptions {
   firstLine?: number; // number of the first line (when re-scanning one line of a file)
   lineOriented?: boolean; // known in advance instead of decided by the first line
   fastLines?: boolean; // hand whole "{...}" lines over unchecked (default true); the caller re-scans a line that does not parse
+  midFile?: boolean; // the bytes start past a file's first line: no byte order mark is looked for
 }
 
 export class JsonScanner {
@@ -81,6 +82,7 @@ export class JsonScanner {
     this.line = options.firstLine || 1;
     this.lineOriented = options.lineOriented;
     this.fastLines = options.fastLines !== false;
+    if (options.midFile) this.head = null;
   }
 
   push(data: Buffer): Scanned[] {
@@ -214,6 +216,14 @@ export class JsonScanner {
     const head = this.head || Buffer.alloc(0);
     this.head = null;
     return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  }
+
+  /**
+   * Whether the lines that follow can be decoded apart: every line is a value of its own, handed over
+   * whole, and nothing is left open (a first line may open a value that later lines close).
+   */
+  get linesApart(): boolean {
+    return this.lineOriented === true && this.fastLines && this.depth === 0 && !this.inString && this.held === 0 && this.deferred < 0;
   }
 
   /** Lines seen so far (the line being read). */

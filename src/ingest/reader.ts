@@ -7,8 +7,12 @@ import { createReadStream, statSync } from "node:fs";
 import { IndexedEvent } from "./event";
 import { FieldSelection } from "./flatten";
 import { gunzipAll } from "./gunzip";
-import { DecodeOptions, FORMAT_HELP, InputUsageError, decodeParsed, decodeValue } from "./formats";
-import { JsonScanner, Scanned } from "./json-scanner";
+import { DecodePool, DecodeWorkerError, PieceOptions } from "./decode-pool";
+import { DecodeOptions, FORMAT_HELP, InputUsageError } from "./formats";
+import { DecodeOp, ItemSink, decodeItems, replayItems } from "./items";
+import { JsonScanner } from "./json-scanner";
+import { LineCutter } from "./line-cutter";
+import { mayMatchPodScan } from "./prefilter";
 import { InputReport } from "./report";
 import { TimeAssigner } from "./time-assigner";
 
@@ -18,8 +22,13 @@ export interface ReadOptions {
   logGroup?: string;
   logStream?: string;
   selection: FieldSelection;
-  /** See DecodeOptions.mayMatch; unset reads every event whole (annotate mode returns them all). */
-  mayMatch?: (message: string) => boolean;
+  /**
+   * Count, without building them, the events no search of ekspodscan can match (the pre-filter,
+   * DecodeOptions.mayMatch): for stats and filter. Unset builds every event (annotate returns them all).
+   */
+  podScansOnly?: boolean;
+  /** Decode line-oriented inputs on worker threads running this script (decode-worker.ts); unset: on this one. */
+  decodeWorkers?: { script: string; count: number };
   now?: () => number; // the current time, for events with no time of their own read from stdin
   stdin?: NodeJS.ReadableStream; // "-" reads this (process.stdin by default)
 }
@@ -76,13 +85,16 @@ function describeReadError(err: unknown): string {
 export async function* readEvents(paths: string[], options: ReadOptions, report: InputReport): AsyncGenerator<IndexedEvent[]> {
   const counter = { bytes: 0 };
   const times = new TimeAssigner(options.now);
+  const workers = options.decodeWorkers;
+  const pool = workers && workers.count > 0 ? new DecodePool(workers.script, workers.count) : null;
   try {
     for (const path of paths) {
       report.inputs++;
-      yield* readOne(path, options, report, counter, times);
+      yield* readOne(path, options, report, counter, times, pool);
     }
   } finally {
     report.timeAssigned += times.assigned;
+    if (pool) await pool.close();
   }
 }
 
@@ -102,72 +114,68 @@ async function* readOne(
   report: InputReport,
   counter: { bytes: number },
   times: TimeAssigner,
+  pool: DecodePool | null,
 ): AsyncGenerator<IndexedEvent[]> {
   const file = displayName(path);
   const stream = path === "-" ? options.stdin || process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const scanner = new JsonScanner();
-  const decode: DecodeOptions = {
-    region: options.region,
-    source: options.source,
-    logGroup: options.logGroup,
-    logStream: options.logStream,
-    fileSource: path === "-" ? "stdin" : path,
-    selection: options.selection,
-    mayMatch: options.mayMatch,
-  };
+  const names = { region: options.region, source: options.source, logGroup: options.logGroup, logStream: options.logStream };
+  const fileSource = path === "-" ? "stdin" : path;
+  const decode: DecodeOptions = { ...names, fileSource, selection: options.selection, mayMatch: options.podScansOnly ? mayMatchPodScan : undefined };
+  const pieceOptions: PieceOptions = { ...names, fileSource, fields: options.selection.names, podScansOnly: !!options.podScansOnly };
   const fileMillis = modifiedMillis(path);
   let recognised = false;
   let unrecognised = 0;
   let batch: IndexedEvent[] = [];
-  let line = 0;
-  const sink = {
-    event: (event: IndexedEvent) => {
+  const sink: ItemSink = {
+    event: (event) => {
       report.events++;
       event.time = times.timeOf(event.source, event.time, fileMillis);
       batch.push(event);
     },
-    passed: (source: string, millis: number) => {
-      report.events++;
+    passed: (source, millis, count) => {
+      report.events += count;
       times.note(source, millis);
     },
-    reject: (message: string) => report.reject(file, line, message),
-    skip: (reason: string) => report.skip(reason),
-    warn: (reason: string) => report.warn(reason),
-  };
-
-  const decodeLine = (text: string, lineNumber: number): boolean => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // Not one JSON value: scan the line byte by byte, which splits concatenated objects and
-      // says what is wrong with a broken one.
-      const scanner = new JsonScanner({ firstLine: lineNumber, lineOriented: true, fastLines: false });
-      return take([...scanner.push(Buffer.from(`${text}\n`)), ...scanner.end()]);
-    }
-    return decodeParsed(value, text, false, decode, sink) !== undefined;
-  };
-
-  /** Decodes what the scanner found; false when the file turned out not to be an export at all. */
-  const take = (found: Scanned[]): boolean => {
-    for (const item of found) {
-      line = item.line;
-      let fits: boolean;
-      if (item.kind === "error") {
-        report.reject(file, item.line, item.message);
-        fits = false;
-      } else if (item.kind === "line") {
-        fits = decodeLine(item.text, item.line);
-      } else {
-        fits = decodeValue(item.text, item.kind === "item", decode, sink) !== undefined;
-      }
+    reject: (line, message) => report.reject(file, line, message),
+    skip: (reason) => report.skip(reason),
+    warn: (reason) => report.warn(reason),
+    fitted: (line, fits) => {
       if (fits) {
         recognised = true;
       } else if (!recognised && ++unrecognised >= UNRECOGNISED_LIMIT) {
-        report.fail(file, item.line, `stopped reading: no record fits a known format; ${FORMAT_HELP}`);
+        report.fail(file, line, `stopped reading: no record fits a known format; ${FORMAT_HELP}`);
         return false;
       }
-    }
+      return true;
+    },
+  };
+
+  // With a pool, the input is cut into whole lines; once the scanner has found the file line-oriented,
+  // the pieces go to the workers and their ops are replayed in order, at most two per worker ahead.
+  const cutter = pool ? new LineCutter() : null;
+  const inFlight: Promise<DecodeOp[]>[] = [];
+  let apart = false;
+  const replayOldest = async () => replayItems(await (inFlight.shift() as Promise<DecodeOp[]>), sink);
+  const decodePiece = async (bytes: Buffer, firstLine: number): Promise<boolean> => {
+    const pending = (pool as DecodePool).decode(bytes, firstLine, pieceOptions);
+    pending.catch(() => undefined); // awaited in turn, or dropped when the reading stops first
+    inFlight.push(pending);
+    while (inFlight.length >= 2 * (pool as DecodePool).size) if (!(await replayOldest())) return false;
+    return true;
+  };
+  /** Decodes what a chunk completes; false when the file turned out not to be an export at all. */
+  const take = async (chunk: Buffer): Promise<boolean> => {
+    if (cutter === null) return decodeItems(scanner.push(chunk), decode, sink);
+    const piece = cutter.cut(chunk);
+    if (piece === null) return true;
+    if (apart) return decodePiece(piece.bytes, piece.firstLine);
+    const going = decodeItems(scanner.push(piece.bytes), decode, sink);
+    apart = scanner.linesApart;
+    return going;
+  };
+  const drain = async (): Promise<boolean> => {
+    while (inFlight.length > 0) if (!(await replayOldest())) return false;
     return true;
   };
 
@@ -175,21 +183,30 @@ async function* readOne(
   const bytes = contentBytes(rawBytes(stream, counter), replay);
   try {
     for await (const chunk of bytes) {
-      if (!take(scanner.push(chunk))) return;
+      if (!(await take(chunk))) return;
       report.progress(counter.bytes);
       if (batch.length > 0) {
         yield batch;
         batch = [];
       }
     }
+    const rest = cutter ? cutter.rest() : null;
+    if (apart) {
+      if (rest && !(await decodePiece(rest.bytes, rest.firstLine))) return;
+      if (!(await drain())) return;
+    } else {
+      if (rest && !decodeItems(scanner.push(rest.bytes), decode, sink)) return;
+      decodeItems(scanner.end(), decode, sink);
+    }
   } catch (err) {
-    if (err instanceof InputUsageError) throw err;
+    if (err instanceof InputUsageError || err instanceof DecodeWorkerError) throw err;
+    // What was read before the error stands: the pieces already sent are decoded first.
+    if (apart && !(await drain())) return;
     if (batch.length > 0) yield batch;
-    report.fail(file, scanner.currentLine, describeReadError(err));
+    report.fail(file, cutter ? cutter.nextLine : scanner.currentLine, describeReadError(err));
     return;
   } finally {
     if (path !== "-" && "destroy" in stream) (stream as { destroy(): void }).destroy();
   }
-  take(scanner.end());
   if (batch.length > 0) yield batch;
 }
