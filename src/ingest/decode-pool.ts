@@ -1,31 +1,16 @@
 /**
  * Decode workers: JSON.parse and the pre-filter of a line-oriented export take most of hunt's time
  * on one thread, and lines decode apart, so pieces of whole lines are decoded on worker threads
- * while the reader's thread gunzips and cuts the next ones. Each reply is the piece's DecodeOps,
- * replayed in order, so the report, the times assigned and the events are those of one thread.
+ * while the reader's thread gunzips and cuts the next ones. The reader's thread takes a turn too
+ * (every count+1-th piece): with one worker on two cores it would otherwise wait for that worker.
+ * Each reply is the piece's DecodeOps, replayed in order, so the report, the times assigned and the
+ * events are those of one thread.
  */
 import { Worker } from "node:worker_threads";
 import { DecodeOp } from "./items";
+import { PieceOptions, PieceReply, PieceRequest, decodePiece } from "./piece-decoder";
 
-/** What a worker needs to decode a file's lines: DecodeOptions without its functions. */
-export interface PieceOptions {
-  region: string;
-  source?: string;
-  logGroup?: string;
-  logStream?: string;
-  fileSource: string;
-  fields: string[] | null; // the FieldSelection's names, null for all
-  podScansOnly: boolean; // the pod-scan pre-filter (DecodeOptions.mayMatch) is on
-}
-
-export interface PieceRequest {
-  seq: number;
-  firstLine: number;
-  bytes: Uint8Array;
-  options: PieceOptions;
-}
-
-export type PieceReply = { seq: number; ops: DecodeOp[] } | { seq: number; failure: string };
+export { PieceOptions } from "./piece-decoder";
 
 /** A worker failed (a bug, or out of memory): not a problem with the input. */
 export class DecodeWorkerError extends Error {}
@@ -49,19 +34,25 @@ export class DecodePool {
     }
   }
 
-  get size(): number {
-    return this.workers.length;
+  /** Pieces worth having in flight: two per thread that decodes, this one included. */
+  get depth(): number {
+    return 2 * (this.workers.length + 1);
   }
 
   /** The ops of a piece of whole lines that starts on line `firstLine` of its file. */
   decode(piece: Buffer, firstLine: number, options: PieceOptions): Promise<DecodeOp[]> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
+    const turn = seq % (this.workers.length + 1);
+    if (turn === this.workers.length) {
+      const reply = decodePiece({ seq, firstLine, bytes: piece, options });
+      return "failure" in reply ? Promise.reject(new DecodeWorkerError(`decoding failed: ${reply.failure}`)) : Promise.resolve(reply.ops);
+    }
     const bytes = new Uint8Array(piece.length); // its own memory, handed over without a copy
     bytes.set(piece);
     const reply = new Promise<DecodeOp[]>((resolve, reject) => this.waiting.set(seq, { resolve, reject }));
     const request: PieceRequest = { seq, firstLine, bytes, options };
-    this.workers[seq % this.workers.length].postMessage(request, [bytes.buffer]);
+    this.workers[turn].postMessage(request, [bytes.buffer]);
     return reply;
   }
 

@@ -152,7 +152,7 @@ async function* readOne(
   };
 
   // With a pool, the input is cut into whole lines; once the scanner has found the file line-oriented,
-  // the pieces go to the workers and their ops are replayed in order, at most two per worker ahead.
+  // the pieces go to the pool and their ops are replayed in order, a few pieces ahead at most.
   const cutter = pool ? new LineCutter() : null;
   const inFlight: Promise<DecodeOp[]>[] = [];
   let apart = false;
@@ -161,7 +161,7 @@ async function* readOne(
     const pending = (pool as DecodePool).decode(bytes, firstLine, pieceOptions);
     pending.catch(() => undefined); // awaited in turn, or dropped when the reading stops first
     inFlight.push(pending);
-    while (inFlight.length >= 2 * (pool as DecodePool).size) if (!(await replayOldest())) return false;
+    while (inFlight.length >= (pool as DecodePool).depth) if (!(await replayOldest())) return false;
     return true;
   };
   /** Decodes what a chunk completes; false when the file turned out not to be an export at all. */
