@@ -12,11 +12,13 @@ import { CommandFailure } from "../local/command-process";
 import { InputUsageError } from "../ingest/formats";
 import { compileFilter } from "../local/filter-macro";
 import { readEvents } from "../ingest/reader";
+import { FieldSelection } from "../ingest/flatten";
 import { InputReport, thousands } from "../ingest/report";
 import { awsNameWarnings } from "../ingest/aws-names";
 import { FILTER_MACRO, TimeZoneChoice, applyCtime, isPassAll, readFilterMacro } from "../local/saved-search";
 import { runSearch } from "../local/splunkd";
 import { Table } from "../scp/types";
+import { EarlyRead, HeldOutput } from "./early-read";
 import { CliError, EXIT } from "./exit";
 import { OutputFormat, jsonRecords, renderRows } from "./format";
 import { renderReport } from "../report/html";
@@ -179,14 +181,19 @@ export async function run(argv: string[]): Promise<number> {
   }
   const filter = values.app ? readFilterMacro(values.app) : undefined;
   const totalBytes = checkInputs(inputs);
-  const stderr = { write: (text: string) => void process.stderr.write(text), isTTY: !!process.stderr.isTTY, now: () => Date.now() };
+  const stderr = new HeldOutput(process.stderr);
   const report = new InputReport(stderr, totalBytes);
   const names = { region: values.region, source: values.source, logGroup: values["log-group"], logStream: values["log-stream"] };
   for (const warning of awsNameWarnings(names)) process.stderr.write(`hunt: warning: ${warning}\n`);
 
   const args = commandArgs(mode, match, enrich, by);
   let table;
-  let opened = false; // the events are opened once the command has answered getinfo
+  let opened = false; // the search asks for the events once the command has answered getinfo
+  // stats and filter count the events that cannot match without building them, so the few they build
+  // can be built with every field before the command names the ones it needs: reading starts at once.
+  // annotate builds every event, with only the fields the command asks for.
+  const podScansOnly = mode !== "annotate";
+  const early = podScansOnly ? new EarlyRead(readEvents(inputs, { ...names, selection: FieldSelection.all(), podScansOnly, decodeWorkers }, report)) : null;
   try {
     table = await runSearch({
       command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
@@ -195,13 +202,21 @@ export async function run(argv: string[]): Promise<number> {
       onMessage: (level, text) => process.stderr.write(`ekspodscan: ${level}: ${text}\n`),
       events: (selection) => {
         opened = true;
-        // annotate returns every event; stats and filter only those that can match, so the others need no parse.
-        return readEvents(inputs, { ...names, selection, podScansOnly: mode !== "annotate", decodeWorkers }, report);
+        stderr.release();
+        return early ? early.events() : readEvents(inputs, { ...names, selection, podScansOnly, decodeWorkers }, report);
       },
     });
   } catch (err) {
     // A command that never started has read nothing: its error alone says what happened.
-    if (opened) report.finish();
+    if (opened) {
+      report.finish();
+    } else {
+      stderr.drop();
+      if (early) {
+        early.abandon();
+        if (inputs.includes("-")) process.stdin.destroy();
+      }
+    }
     if (err instanceof InputUsageError) throw new CliError(err.message, EXIT.usage);
     if (err instanceof CommandFailure) throw new CliError(err.message, EXIT.failure);
     throw err;
