@@ -16,17 +16,17 @@ export const COMMAND_BUNDLE = path.join(root, "app", "bin", "ekspodscan.js");
 export const CLI_BUNDLE = path.join(root, "dist", "cli", "eks-pod-scan.js");
 export const DECODE_WORKER_BUNDLE = path.join(root, "dist", "cli", "decode-worker.js");
 
+/** One CommonJS file for node from `entry` (a path under src/), with the options that set it apart. */
+function bundle(entry, outfile, options) {
+  return build({ entryPoints: [path.join(root, "src", ...entry.split("/"))], outfile, bundle: true, platform: "node", format: "cjs", logLevel: "warning", ...options });
+}
+
 /**
  * The search command: one CommonJS file with no runtime dependencies, for node >= 8.17. Not
  * minified, so a vetting reviewer reads the code that runs; bin/ekspodscan.py starts it.
  */
 export async function bundleCommand() {
-  await build({
-    entryPoints: [path.join(root, "src", "command", "main.ts")],
-    outfile: COMMAND_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
+  await bundle("command/main.ts", COMMAND_BUNDLE, {
     target: "node8.17",
     minify: false,
     legalComments: "inline",
@@ -35,35 +35,20 @@ export async function bundleCommand() {
         `/*! ekspodscan ${pkg.version} | eks_pod_scan Splunk app | ${pkg.license} | ` +
         "custom search command over Splunk's chunked protocol (SCP v2) */",
     },
-    logLevel: "warning",
   });
 }
 
 /** The operator CLI (hunt, deploy, search, tune): runs on current node, loads its npm deps at run time. */
 export async function bundleCli() {
-  await build({
-    entryPoints: [path.join(root, "src", "cli", "main.ts")],
-    outfile: CLI_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
+  await bundle("cli/main.ts", CLI_BUNDLE, {
     target: "node20",
     packages: "external",
     banner: { js: "#!/usr/bin/env node" },
     // splunk-sdk uses arguments.callee, so the CLI bundle must not be strict as a whole.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
-    logLevel: "warning",
   });
   // hunt's decode workers (src/ingest/decode-pool.ts) run this beside the CLI.
-  await build({
-    entryPoints: [path.join(root, "src", "ingest", "decode-worker.ts")],
-    outfile: DECODE_WORKER_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    logLevel: "warning",
-  });
+  await bundle("ingest/decode-worker.ts", DECODE_WORKER_BUNDLE, { target: "node20" });
 }
 
 /** Platforms named by --with-node, as one comma-separated value or repeated flags. */
