@@ -163,3 +163,46 @@ describe("ingest: decoding on worker threads gives what one thread gives", funct
 function readWith(input: string, script: string): Promise<Read> {
   return read([input], { podScansOnly: true, decodeWorkers: { script, count: 1 } });
 }
+
+describe("ingest: reading that streams and stops", function () {
+  this.timeout(60_000);
+
+  /** A stdin of `count` chunks made as they are pulled; `pulled` says how many were. */
+  function lazyStdin(count: number, chunk: (i: number) => Buffer): { stream: Readable; pulled: () => number } {
+    let i = 0;
+    const stream = new Readable({
+      read() {
+        this.push(i < count ? chunk(i++) : null);
+      },
+    });
+    return { stream, pulled: () => i };
+  }
+
+  const envelopeObject = envelope([{ timestamp: 1_700_000_000_000, message: anonymousList("2024-03-11T08:00:00Z") }]);
+
+  it("with decode workers, concatenated objects on one line (Firehose) still stream: events come before the end", async () => {
+    const input = lazyStdin(400, () => Buffer.from(envelopeObject.repeat(20)));
+    const report = new InputReport({ write: () => undefined, isTTY: false, now: () => 0 }, undefined);
+    let pulledAtFirst = -1;
+    let events = 0;
+    const options: ReadOptions = { region: "us-east-1", selection: FieldSelection.all(), podScansOnly: true, stdin: input.stream, decodeWorkers: { script: WORKER, count: 1 } };
+    for await (const batch of readEvents(["-"], options, report)) {
+      if (pulledAtFirst < 0) pulledAtFirst = input.pulled();
+      events += batch.length;
+    }
+    expect(events).to.equal(8000);
+    expect(pulledAtFirst).to.be.lessThan(100);
+  });
+
+  it("an aborted signal stops the reading after the chunk under way", async () => {
+    const stop = new AbortController();
+    const input = lazyStdin(10_000, (i) => {
+      if (i === 20) stop.abort();
+      return Buffer.from(`${kubectlGet}\n`.repeat(100));
+    });
+    const report = new InputReport({ write: () => undefined, isTTY: false, now: () => 0 }, undefined);
+    for await (const batch of readEvents(["-"], { region: "us-east-1", selection: FieldSelection.all(), podScansOnly: true, stdin: input.stream, signal: stop.signal }, report)) void batch;
+    expect(input.pulled()).to.be.lessThan(60);
+    expect(report.events).to.be.lessThan(6000);
+  });
+});

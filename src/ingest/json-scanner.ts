@@ -218,12 +218,17 @@ export class JsonScanner {
     return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
   }
 
+  /** Whether the file is read a line at a time, each line handed over whole (known after line 1). */
+  get linesWhole(): boolean {
+    return this.lineOriented === true && this.fastLines;
+  }
+
   /**
    * Whether the lines that follow can be decoded apart: every line is a value of its own, handed over
    * whole, and nothing is left open (a first line may open a value that later lines close).
    */
   get linesApart(): boolean {
-    return this.lineOriented === true && this.fastLines && this.depth === 0 && !this.inString && this.held === 0 && this.deferred < 0;
+    return this.linesWhole && this.depth === 0 && !this.inString && this.held === 0 && this.deferred < 0;
   }
 
   /** Lines seen so far (the line being read). */

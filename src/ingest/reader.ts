@@ -27,6 +27,8 @@ export interface ReadOptions {
    * DecodeOptions.mayMatch): for stats and filter. Unset builds every event (annotate returns them all).
    */
   podScansOnly?: boolean;
+  /** Stops the reading after the chunk under way (the events are no longer wanted). */
+  signal?: AbortSignal;
   /** Decode line-oriented inputs on worker threads running this script (decode-worker.ts); unset: on this one. */
   decodeWorkers?: { script: string; count: number };
   now?: () => number; // the current time, for events with no time of their own read from stdin
@@ -89,6 +91,7 @@ export async function* readEvents(paths: string[], options: ReadOptions, report:
   const pool = workers && workers.count > 0 ? new DecodePool(workers.script, workers.count) : null;
   try {
     for (const path of paths) {
+      if (options.signal && options.signal.aborted) return;
       report.inputs++;
       yield* readOne(path, options, report, counter, times, pool);
     }
@@ -151,9 +154,10 @@ async function* readOne(
     },
   };
 
-  // With a pool, the input is cut into whole lines; once the scanner has found the file line-oriented,
-  // the pieces go to the pool and their ops are replayed in order, a few pieces ahead at most.
-  const cutter = pool ? new LineCutter() : null;
+  // With a pool, once the scanner has found the file line-oriented and stands between lines, the rest
+  // is cut into pieces of whole lines for the pool, their ops replayed in order, a few pieces ahead at
+  // most. Until then the scanner reads every byte as it comes, so a file with no line feed still streams.
+  const cutter = new LineCutter();
   const inFlight: Promise<DecodeOp[]>[] = [];
   let apart = false;
   const replayOldest = async () => replayItems(await (inFlight.shift() as Promise<DecodeOp[]>), sink);
@@ -166,13 +170,21 @@ async function* readOne(
   };
   /** Decodes what a chunk completes; false when the file turned out not to be an export at all. */
   const take = async (chunk: Buffer): Promise<boolean> => {
-    if (cutter === null) return decodeItems(scanner.push(chunk), decode, sink);
+    if (!apart && pool !== null && scanner.linesWhole) {
+      // Finish the line under way on this thread; past it, the lines may go apart.
+      const lf = chunk.indexOf(0x0a);
+      if (lf >= 0) {
+        if (!decodeItems(scanner.push(chunk.subarray(0, lf + 1)), decode, sink)) return false;
+        chunk = chunk.subarray(lf + 1);
+        if (scanner.linesApart) {
+          apart = true;
+          cutter.nextLine = scanner.currentLine;
+        }
+      }
+    }
+    if (!apart) return decodeItems(scanner.push(chunk), decode, sink);
     const piece = cutter.cut(chunk);
-    if (piece === null) return true;
-    if (apart) return decodePiece(piece.bytes, piece.firstLine);
-    const going = decodeItems(scanner.push(piece.bytes), decode, sink);
-    apart = scanner.linesApart;
-    return going;
+    return piece === null || decodePiece(piece.bytes, piece.firstLine);
   };
   const drain = async (): Promise<boolean> => {
     while (inFlight.length > 0) if (!(await replayOldest())) return false;
@@ -183,6 +195,7 @@ async function* readOne(
   const bytes = contentBytes(rawBytes(stream, counter), replay);
   try {
     for await (const chunk of bytes) {
+      if (options.signal && options.signal.aborted) return;
       if (!(await take(chunk))) return;
       report.progress(counter.bytes);
       if (batch.length > 0) {
@@ -190,12 +203,11 @@ async function* readOne(
         batch = [];
       }
     }
-    const rest = cutter ? cutter.rest() : null;
     if (apart) {
+      const rest = cutter.rest();
       if (rest && !(await decodePiece(rest.bytes, rest.firstLine))) return;
       if (!(await drain())) return;
     } else {
-      if (rest && !decodeItems(scanner.push(rest.bytes), decode, sink)) return;
       decodeItems(scanner.end(), decode, sink);
     }
   } catch (err) {
@@ -203,7 +215,7 @@ async function* readOne(
     // What was read before the error stands: the pieces already sent are decoded first.
     if (apart && !(await drain())) return;
     if (batch.length > 0) yield batch;
-    report.fail(file, cutter ? cutter.nextLine : scanner.currentLine, describeReadError(err));
+    report.fail(file, apart ? cutter.nextLine : scanner.currentLine, describeReadError(err));
     return;
   } finally {
     if (path !== "-" && "destroy" in stream) (stream as { destroy(): void }).destroy();
