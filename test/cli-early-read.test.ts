@@ -73,10 +73,22 @@ describe("cli: reading while the command starts", () => {
   it("abandoned, it stops and lets the input go", async () => {
     const log: string[] = [];
     const early = new EarlyRead(numbers(2 * (EARLY_EVENTS / 10), 10, log));
-    early.abandon();
+    early.abandon(new AbortController());
     await tick();
     expect(log[log.length - 1]).to.equal("closed");
     expect(log.length).to.be.lessThan(5);
+  });
+
+  it("left early by its consumer (the command failed), it still closes the source", async () => {
+    const log: string[] = [];
+    const early = new EarlyRead(numbers(5, 10, log));
+    await tick();
+    for await (const batch of early.events()) if (batch.length > 0) break;
+    expect(log[log.length - 1]).to.equal("closed");
+    const later: string[] = [];
+    const slow = new EarlyRead(numbers(2 * (EARLY_EVENTS / 10), 10, later));
+    for await (const batch of slow.events()) if (batch.length > 0) break;
+    expect(later[later.length - 1]).to.equal("closed");
   });
 
   it("what the reading says waits for release(), and after drop() nothing is said", () => {

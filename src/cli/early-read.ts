@@ -25,18 +25,24 @@ export class EarlyRead<T> {
   async *events(): AsyncGenerator<T[]> {
     this.stopped = true;
     await this.pumping;
-    while (this.held.length > 0) yield this.held.shift() as T[];
-    if (this.failure !== null) throw this.failure;
-    if (!this.ended) yield* this.source;
+    try {
+      while (this.held.length > 0) yield this.held.shift() as T[];
+      if (this.failure !== null) throw this.failure;
+      if (!this.ended) yield* this.source;
+    } finally {
+      // Left early (the command failed): the source's own cleanup still runs (files, decode workers).
+      await this.source.return(undefined);
+    }
   }
 
   /**
-   * Stops reading when the search will never ask (its command did not start). The input is let go
-   * once the read under way returns, which is not waited for: stdin may never send another byte
-   * (the caller destroys it).
+   * Stops reading when the search will never ask (its command did not start): `stop` aborts the
+   * reading after the chunk under way (one next() of a pre-filtered read may otherwise cover the whole
+   * input). That chunk is not waited for: stdin may never send another byte (the caller destroys it).
    */
-  abandon(): void {
+  abandon(stop: AbortController): void {
     this.stopped = true;
+    stop.abort();
     this.pumping.then(() => this.source.return(undefined)).catch(() => undefined);
   }
 

@@ -193,7 +193,10 @@ export async function run(argv: string[]): Promise<number> {
   // can be built with every field before the command names the ones it needs: reading starts at once.
   // annotate builds every event, with only the fields the command asks for.
   const podScansOnly = mode !== "annotate";
-  const early = podScansOnly ? new EarlyRead(readEvents(inputs, { ...names, selection: FieldSelection.all(), podScansOnly, decodeWorkers }, report)) : null;
+  const stopEarly = new AbortController();
+  const early = podScansOnly
+    ? new EarlyRead(readEvents(inputs, { ...names, selection: FieldSelection.all(), podScansOnly, decodeWorkers, signal: stopEarly.signal }, report))
+    : null;
   try {
     table = await runSearch({
       command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
@@ -213,7 +216,7 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       stderr.drop();
       if (early) {
-        early.abandon();
+        early.abandon(stopEarly);
         if (inputs.includes("-")) process.stdin.destroy();
       }
     }
