@@ -40,7 +40,7 @@ class Sink {
 describe("cli: reading while the command starts", () => {
   it("reads ahead before it is asked, then hands over every batch in order, the rest as it comes", async () => {
     const log: string[] = [];
-    const early = new EarlyRead(numbers(5, 10, log));
+    const early = new EarlyRead(() => numbers(5, 10, log));
     await tick();
     expect(log).to.deep.equal(["read 0", "read 1", "read 2", "read 3", "read 4", "closed"]);
     expect(await collect(early.events())).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
@@ -49,7 +49,7 @@ describe("cli: reading while the command starts", () => {
   it("holds at most one execute chunk's worth of events before it is asked", async () => {
     const log: string[] = [];
     const size = 1000;
-    const early = new EarlyRead(numbers(2 * (EARLY_EVENTS / size), size, log));
+    const early = new EarlyRead(() => numbers(2 * (EARLY_EVENTS / size), size, log));
     await tick();
     expect(log.length).to.equal(EARLY_EVENTS / size);
     expect((await collect(early.events())).length).to.equal(2 * EARLY_EVENTS);
@@ -58,7 +58,7 @@ describe("cli: reading while the command starts", () => {
 
   it("a reading that fails early fails when the events are asked for, after what was read", async () => {
     const log: string[] = [];
-    const early = new EarlyRead(numbers(5, 2, log, 2));
+    const early = new EarlyRead(() => numbers(5, 2, log, 2));
     await tick();
     const got: number[] = [];
     let failure = "";
@@ -72,8 +72,8 @@ describe("cli: reading while the command starts", () => {
 
   it("abandoned, it stops and lets the input go", async () => {
     const log: string[] = [];
-    const early = new EarlyRead(numbers(2 * (EARLY_EVENTS / 10), 10, log));
-    early.abandon(new AbortController());
+    const early = new EarlyRead(() => numbers(2 * (EARLY_EVENTS / 10), 10, log));
+    early.abandon();
     await tick();
     expect(log[log.length - 1]).to.equal("closed");
     expect(log.length).to.be.lessThan(5);
@@ -81,12 +81,12 @@ describe("cli: reading while the command starts", () => {
 
   it("left early by its consumer (the command failed), it still closes the source", async () => {
     const log: string[] = [];
-    const early = new EarlyRead(numbers(5, 10, log));
+    const early = new EarlyRead(() => numbers(5, 10, log));
     await tick();
     for await (const batch of early.events()) if (batch.length > 0) break;
     expect(log[log.length - 1]).to.equal("closed");
     const later: string[] = [];
-    const slow = new EarlyRead(numbers(2 * (EARLY_EVENTS / 10), 10, later));
+    const slow = new EarlyRead(() => numbers(2 * (EARLY_EVENTS / 10), 10, later));
     for await (const batch of slow.events()) if (batch.length > 0) break;
     expect(later[later.length - 1]).to.equal("closed");
   });

@@ -15,9 +15,13 @@ export class EarlyRead<T> {
   private stopped = false;
   private ended = false;
   private failure: unknown = null;
+  private readonly stop = new AbortController();
+  private readonly source: AsyncGenerator<T[]>;
   private readonly pumping: Promise<void>;
 
-  constructor(private readonly source: AsyncGenerator<T[]>) {
+  /** `open` starts the reading; its signal aborts it after the chunk under way (see abandon()). */
+  constructor(open: (signal: AbortSignal) => AsyncGenerator<T[]>) {
+    this.source = open(this.stop.signal);
     this.pumping = this.pump();
   }
 
@@ -36,13 +40,13 @@ export class EarlyRead<T> {
   }
 
   /**
-   * Stops reading when the search will never ask (its command did not start): `stop` aborts the
-   * reading after the chunk under way (one next() of a pre-filtered read may otherwise cover the whole
-   * input). That chunk is not waited for: stdin may never send another byte (the caller destroys it).
+   * Stops reading when the search will never ask (its command did not start): the reading is aborted
+   * after the chunk under way (one next() of a pre-filtered read may otherwise cover the whole input).
+   * That chunk is not waited for: stdin may never send another byte (the caller destroys it).
    */
-  abandon(stop: AbortController): void {
+  abandon(): void {
     this.stopped = true;
-    stop.abort();
+    this.stop.abort();
     this.pumping.then(() => this.source.return(undefined)).catch(() => undefined);
   }
 

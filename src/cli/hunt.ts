@@ -193,10 +193,7 @@ export async function run(argv: string[]): Promise<number> {
   // can be built with every field before the command names the ones it needs: reading starts at once.
   // annotate builds every event, with only the fields the command asks for.
   const podScansOnly = mode !== "annotate";
-  const stopEarly = new AbortController();
-  const early = podScansOnly
-    ? new EarlyRead(readEvents(inputs, { ...names, selection: FieldSelection.all(), podScansOnly, decodeWorkers, signal: stopEarly.signal }, report))
-    : null;
+  const early = podScansOnly ? new EarlyRead((signal) => readEvents(inputs, { ...names, selection: FieldSelection.all(), podScansOnly, decodeWorkers, signal }, report)) : null;
   try {
     table = await runSearch({
       command: { nodePath: values.node || process.execPath, scriptPath: script, cwd: path.dirname(script) },
@@ -210,13 +207,13 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    // A command that never started has read nothing: its error alone says what happened.
+    // A command that never started: its error alone says what happened, whatever was read meanwhile.
     if (opened) {
       report.finish();
     } else {
       stderr.drop();
       if (early) {
-        early.abandon(stopEarly);
+        early.abandon();
         if (inputs.includes("-")) process.stdin.destroy();
       }
     }
