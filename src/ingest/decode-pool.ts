@@ -10,7 +10,6 @@ import { Worker } from "node:worker_threads";
 import { DecodeOp } from "./items";
 import { PieceOptions, PieceReply, PieceRequest, decodePiece } from "./piece-decoder";
 
-export { PieceOptions } from "./piece-decoder";
 
 /** A worker failed (a bug, or out of memory): not a problem with the input. */
 export class DecodeWorkerError extends Error {}

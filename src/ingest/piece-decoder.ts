@@ -30,12 +30,15 @@ export type PieceReply = { seq: number; ops: DecodeOp[] } | { seq: number; failu
 
 let lastOptions: { key: string; decode: DecodeOptions } | null = null;
 
+/** The DecodeOptions these stand for; `selection` is the one they were made from, when at hand. */
+export function toDecodeOptions(options: PieceOptions, selection?: FieldSelection): DecodeOptions {
+  const fields = selection || (options.fields === null ? FieldSelection.all() : FieldSelection.only(options.fields));
+  return { ...options, selection: fields, mayMatch: options.podScansOnly ? mayMatchPodScan : undefined };
+}
+
 function decodeOptions(options: PieceOptions): DecodeOptions {
   const key = JSON.stringify(options);
-  if (lastOptions === null || lastOptions.key !== key) {
-    const selection = options.fields === null ? FieldSelection.all() : FieldSelection.only(options.fields);
-    lastOptions = { key, decode: { ...options, selection, mayMatch: options.podScansOnly ? mayMatchPodScan : undefined } };
-  }
+  if (lastOptions === null || lastOptions.key !== key) lastOptions = { key, decode: toDecodeOptions(options) };
   return lastOptions.decode;
 }
 

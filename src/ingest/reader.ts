@@ -7,12 +7,12 @@ import { createReadStream, statSync } from "node:fs";
 import { IndexedEvent } from "./event";
 import { FieldSelection } from "./flatten";
 import { gunzipAll } from "./gunzip";
-import { DecodePool, DecodeWorkerError, PieceOptions } from "./decode-pool";
+import { DecodePool, DecodeWorkerError } from "./decode-pool";
+import { PieceOptions, toDecodeOptions } from "./piece-decoder";
 import { DecodeOptions, FORMAT_HELP, InputUsageError } from "./formats";
 import { DecodeOp, ItemSink, decodeItems, replayItems } from "./items";
 import { JsonScanner } from "./json-scanner";
 import { LineCutter } from "./line-cutter";
-import { mayMatchPodScan } from "./prefilter";
 import { InputReport } from "./report";
 import { TimeAssigner } from "./time-assigner";
 
@@ -122,10 +122,16 @@ async function* readOne(
   const file = displayName(path);
   const stream = path === "-" ? options.stdin || process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const scanner = new JsonScanner();
-  const names = { region: options.region, source: options.source, logGroup: options.logGroup, logStream: options.logStream };
-  const fileSource = path === "-" ? "stdin" : path;
-  const decode: DecodeOptions = { ...names, fileSource, selection: options.selection, mayMatch: options.podScansOnly ? mayMatchPodScan : undefined };
-  const pieceOptions: PieceOptions = { ...names, fileSource, fields: options.selection.names, podScansOnly: !!options.podScansOnly };
+  const pieceOptions: PieceOptions = {
+    region: options.region,
+    source: options.source,
+    logGroup: options.logGroup,
+    logStream: options.logStream,
+    fileSource: path === "-" ? "stdin" : path,
+    fields: options.selection.names,
+    podScansOnly: !!options.podScansOnly,
+  };
+  const decode: DecodeOptions = toDecodeOptions(pieceOptions, options.selection);
   const fileMillis = modifiedMillis(path);
   let recognised = false;
   let unrecognised = 0;
