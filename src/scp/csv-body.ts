@@ -107,18 +107,27 @@ export class CsvBodyBuilder {
     const header = Buffer.from(headerCells(this.fields, twins).join(",") + "\n", "utf8");
     if (this.spill !== null) return this.streamed(header, twins.length);
     const pieces: Buffer[] = [header];
-    const compact = twins.length < this.candidates.length;
+    // The pieces hold the blocks now, until written.
+    this.eachBlock(twins.length, (held) => held, (piece) => pieces.push(piece));
+    return pieces;
+  }
+
+  /**
+   * Each block in order, as `load` gives it (read back from the spill, or as held), compacted when
+   * some candidate went unused, handed to `emit`, then let go.
+   */
+  private eachBlock(twins: number, load: (held: Block) => Block, emit: (piece: Buffer) => void): void {
+    const compact = twins < this.candidates.length;
     let entry = 0;
     for (let b = 0; b < this.blocks.length; b++) {
-      const block = this.blocks[b];
+      const block = load(this.blocks[b]);
       if (compact) {
         const lastRow = b + 1 < this.blocks.length ? this.blocks[b + 1].firstRow : this.rows;
         entry = this.compact(block, lastRow, entry);
       }
-      pieces.push(block.bytes.subarray(0, block.used));
-      this.blocks[b] = EMPTY_BLOCK; // the piece holds it now, until written
+      if (block.used > 0) emit(block.bytes.subarray(0, block.used));
+      this.blocks[b] = EMPTY_BLOCK;
     }
-    return pieces;
   }
 
   /**
@@ -149,32 +158,22 @@ export class CsvBodyBuilder {
   /** Spilled: each block is read back and compacted as it is written; none is held whole. */
   private streamed(header: Buffer, twins: number): StreamedBody {
     const spill = this.spill as ReplySpill;
-    const compact = twins < this.candidates.length;
     let used = 0;
     for (const block of this.blocks) used += block.used;
     // Compacting drops exactly one comma per row for each candidate no row used (no cell there).
-    const length = header.length + used - (compact ? this.rows * (this.candidates.length - twins) : 0);
+    const length = header.length + used - this.rows * (this.candidates.length - twins);
     return {
       length,
       writeTo: (write) => {
         write(header);
         let room = EMPTY; // one buffer for every block read back (pieces are valid during write only)
-        let entry = 0;
-        for (let b = 0; b < this.blocks.length; b++) {
-          const held = this.blocks[b];
-          let block = held;
-          if (held.spilledAt >= 0) {
-            if (room.length < held.used) room = Buffer.allocUnsafe(Math.max(held.used, this.blockBytes));
-            spill.read(room, held.spilledAt, held.used);
-            block = { bytes: room, used: held.used, firstRow: held.firstRow, spilledAt: held.spilledAt };
-          }
-          if (compact) {
-            const lastRow = b + 1 < this.blocks.length ? this.blocks[b + 1].firstRow : this.rows;
-            entry = this.compact(block, lastRow, entry);
-          }
-          if (block.used > 0) write(block.bytes.subarray(0, block.used));
-          this.blocks[b] = EMPTY_BLOCK;
-        }
+        const readBack = (held: Block): Block => {
+          if (held.spilledAt < 0) return held;
+          if (room.length < held.used) room = Buffer.allocUnsafe(Math.max(held.used, this.blockBytes));
+          spill.read(room, held.spilledAt, held.used);
+          return { bytes: room, used: held.used, firstRow: held.firstRow, spilledAt: held.spilledAt };
+        };
+        this.eachBlock(twins, readBack, write);
       },
       discard: () => spill.remove(),
     };
