@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { mkdtempSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import path from "path";
-import { BUNDLE, NODES, ensureBundle, ensureNode8, runBundle } from "./support/command-process";
+import { BUNDLE, NODES, needBundleAndNode8, runBundle } from "./support/command-process";
 import { runArgv } from "./support/spawn-run";
 import { streamOf } from "./support/command-run";
 import { EVENT_FIELD_ORDER, RECORDS } from "./support/command-events";
@@ -16,11 +16,7 @@ import { splunkdCsv } from "./support/command-streams";
 describe("command bundle: annotate's reply spilled to the dispatch directory", function () {
   this.timeout(120000);
   let dir = "";
-  before(function () {
-    this.timeout(300000);
-    ensureBundle();
-    ensureNode8();
-  });
+  needBundleAndNode8();
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), "ekspodscan-dispatch-"));
   });

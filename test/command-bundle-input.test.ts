@@ -3,7 +3,7 @@
  * under the current node and node 8.17: exact replies, exit codes and stderr, and never a hang.
  */
 import { expect } from "chai";
-import { ensureBundle, ensureNode8, ProcessResult, runOnEveryNode } from "./support/command-process";
+import { ProcessResult, needBundleAndNode8, runOnEveryNode } from "./support/command-process";
 import { Cell, emptyReply, execute, getinfo, readReplies, readTable, recordsOf, splunkdCsv } from "./support/command-streams";
 import { chunk, errorReply, RawChunk, readRecording, splitChunks } from "./support/scp-chunks";
 
@@ -55,11 +55,7 @@ function expectAnnotated(requests: Array<{ finished: boolean; body: string | Buf
 describe("command bundle: real splunkd recordings", function () {
   this.timeout(120000);
 
-  before(function () {
-    this.timeout(300000);
-    ensureBundle();
-    ensureNode8();
-  });
+  needBundleAndNode8();
 
   it("countmatches.input: its arguments are not ours, so getinfo gets the exact error chunk and exit 1", async () => {
     const result = await runOnEveryNode(readRecording("countmatches.input"));
@@ -137,11 +133,7 @@ describe("command bundle: real splunkd recordings", function () {
 describe("command bundle: bad input gives the exact error chunk, a message on stderr, exit 1, no hang", function () {
   this.timeout(120000);
 
-  before(function () {
-    this.timeout(300000);
-    ensureBundle();
-    ensureNode8();
-  });
+  needBundleAndNode8();
 
   const STREAMING = chunk('{"type":"streaming"}');
 

@@ -9,7 +9,7 @@ import { spawn } from "child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { BUNDLE, NODES, ensureBundle, ensureNode8, runBundle } from "./support/command-process";
+import { BUNDLE, NODES, needBundleAndNode8, runBundle } from "./support/command-process";
 import { EVENT_FIELD_ORDER, RECORDS } from "./support/command-events";
 import { streamOf } from "./support/command-run";
 import { splunkdCsv } from "./support/command-streams";
@@ -92,10 +92,8 @@ describe("command bundle I/O: blocking reads and writes, and the fallbacks", fun
   this.timeout(120000);
   let dir = "";
 
-  before(function () {
-    this.timeout(300000);
-    ensureBundle();
-    ensureNode8();
+  needBundleAndNode8();
+  before(() => {
     dir = mkdtempSync(path.join(tmpdir(), "ekspodscan-io-"));
   });
 

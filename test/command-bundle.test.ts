@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { EksPodScanCommand } from "../src/command/ekspodscan";
 import { EVENT_FIELD_ORDER, EXACT_ENRICHED_BODY, EXACT_RESULT_BODY, RECORDS } from "./support/command-events";
-import { ensureBundle, ensureNode8, ProcessResult, runOnEveryNode } from "./support/command-process";
+import { ProcessResult, needBundleAndNode8, runOnEveryNode } from "./support/command-process";
 import { streamOf } from "./support/command-run";
 import { emptyReply, getinfo, readReplies, readTable, reply, splunkdCsv, splunkdReserialise } from "./support/command-streams";
 import { chunk } from "./support/scp-chunks";
@@ -42,11 +42,7 @@ function expectSuccess(result: ProcessResult, expected: Buffer): void {
 describe("command bundle: app/bin/ekspodscan.js under the current node and node 8.17", function () {
   this.timeout(120000);
 
-  before(function () {
-    this.timeout(300000);
-    ensureBundle();
-    ensureNode8();
-  });
+  needBundleAndNode8();
 
   it("answers a getinfo-only probe and exits 0 when stdin closes", async () => {
     expectSuccess(await run(getinfo([])), chunk(REPORTING_EXACT_META));

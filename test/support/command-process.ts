@@ -33,6 +33,15 @@ export function ensureNode8(): void {
   });
 }
 
+/** A suite's before hook that builds the bundle and installs node 8.17 when either is missing. */
+export function needBundleAndNode8(): void {
+  before(function () {
+    this.timeout(300000);
+    ensureBundle();
+    ensureNode8();
+  });
+}
+
 /** Spawns `node bundle`, writes `input`, ends stdin (unless keepOpen) and waits for the exit. */
 export function runBundle(node: string, input: Buffer, options: RunOptions = {}): Promise<ProcessResult> {
   return runArgv([node, BUNDLE], input, { cwd: path.dirname(BUNDLE), ...options });
